@@ -1,0 +1,8 @@
+/**
+ * The Rollback Guard backend plugin: rollout status and rollback readiness
+ * for every catalog entity.
+ *
+ * @packageDocumentation
+ */
+
+export { rollbackGuardPlugin as default } from './plugin';

@@ -1,0 +1,159 @@
+import { Entity } from '@backstage/catalog-model';
+
+/**
+ * The prefix every Rollback Guard annotation shares.
+ *
+ * @public
+ */
+export const ROLLBACK_GUARD_ANNOTATION_PREFIX = 'rollback-guard/';
+
+/**
+ * The environments the entity is deployed to, comma separated, in promotion
+ * order (for example `staging, production`).
+ *
+ * @public
+ */
+export const ANNOTATION_ENVIRONMENTS = 'rollback-guard/environments';
+
+/**
+ * The OCI repository the entity's artifacts are pushed to, without tag or
+ * digest (for example `registry.example.com/payments/payments-api`).
+ *
+ * @public
+ */
+export const ANNOTATION_ARTIFACT = 'rollback-guard/artifact';
+
+/**
+ * Where the entity's deployments are read from and actions are sent to.
+ * Defaults to `ledger`, the built-in deployment ledger.
+ *
+ * @public
+ */
+export const ANNOTATION_PROVIDER = 'rollback-guard/provider';
+
+/**
+ * The ID under which the provider knows the entity, when it differs from the
+ * entity name (for example an Argo Rollout name or a CodeDeploy application).
+ *
+ * @public
+ */
+export const ANNOTATION_PROVIDER_ID = 'rollback-guard/provider-id';
+
+/**
+ * The outcome of validating one `rollback-guard/` annotation.
+ *
+ * @public
+ */
+export type AnnotationStatus = {
+  /** The full annotation key, e.g. `rollback-guard/environments`. */
+  name: string;
+  value: string;
+  valid: boolean;
+  /** Why the annotation is invalid and how to fix it; absent when valid. */
+  message?: string;
+};
+
+const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const PROVIDER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// The repository part of an OCI reference: a registry host (with an optional
+// port) and a path of lowercase components, as the distribution spec defines.
+const OCI_REPOSITORY =
+  /^(?<host>[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]{1,5})?)\/(?<name>[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*)$/;
+
+/**
+ * Splits the environments annotation into its names.
+ *
+ * @public
+ */
+export function parseEnvironments(value: string): string[] {
+  return value
+    .split(',')
+    .map(name => name.trim())
+    .filter(name => name.length > 0);
+}
+
+type Validator = (value: string) => string | undefined;
+
+const validators: Record<string, Validator> = {
+  [ANNOTATION_ENVIRONMENTS]: value => {
+    const names = parseEnvironments(value);
+    if (names.length === 0) {
+      return 'lists no environment; expected names separated by commas, e.g. "staging, production"';
+    }
+    const bad = names.filter(name => !ENVIRONMENT_NAME.test(name));
+    if (bad.length > 0) {
+      return `has invalid environment name${bad.length > 1 ? 's' : ''} ${bad
+        .map(name => `"${name}"`)
+        .join(
+          ', ',
+        )}; use lowercase letters, digits and dashes, at most 63 characters`;
+    }
+    const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
+    if (duplicates.length > 0) {
+      return `lists "${duplicates[0]}" more than once`;
+    }
+    return undefined;
+  },
+  [ANNOTATION_ARTIFACT]: value => {
+    const trimmed = value.trim();
+    const pathPart = trimmed.slice(trimmed.indexOf('/') + 1);
+    if (trimmed.includes('/') && /[@:]/.test(pathPart)) {
+      return 'must name a repository without tag or digest, e.g. "registry.example.com/team/service"; the version comes from each deployment';
+    }
+    if (!OCI_REPOSITORY.test(trimmed)) {
+      return 'is not an OCI repository reference; expected "<registry-host>/<path>", e.g. "registry.example.com/team/service"';
+    }
+    return undefined;
+  },
+  [ANNOTATION_PROVIDER]: value =>
+    PROVIDER_NAME.test(value.trim())
+      ? undefined
+      : 'is not a provider name; use lowercase letters, digits and dashes, e.g. "ledger"',
+  [ANNOTATION_PROVIDER_ID]: value =>
+    value.trim().length > 0 && value.trim().length <= 253
+      ? undefined
+      : 'must be a non-empty identifier of at most 253 characters',
+};
+
+/**
+ * The annotation keys Rollback Guard understands.
+ *
+ * @public
+ */
+export const ROLLBACK_GUARD_ANNOTATIONS = Object.keys(validators);
+
+/**
+ * Whether an entity carries any Rollback Guard annotation.
+ *
+ * @public
+ */
+export function hasRollbackGuardAnnotations(entity: Entity): boolean {
+  return Object.keys(entity.metadata.annotations ?? {}).some(key =>
+    key.startsWith(ROLLBACK_GUARD_ANNOTATION_PREFIX),
+  );
+}
+
+/**
+ * Validates every `rollback-guard/` annotation of an entity, in key order.
+ * Unknown keys under the prefix are reported, since they are most often typos.
+ *
+ * @public
+ */
+export function validateRollbackGuardAnnotations(
+  entity: Entity,
+): AnnotationStatus[] {
+  return Object.entries(entity.metadata.annotations ?? {})
+    .filter(([key]) => key.startsWith(ROLLBACK_GUARD_ANNOTATION_PREFIX))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => {
+      const validator = validators[name];
+      const problem = validator
+        ? validator(value)
+        : `is not a Rollback Guard annotation; known annotations are ${ROLLBACK_GUARD_ANNOTATIONS.join(
+            ', ',
+          )}`;
+      return problem
+        ? { name, value, valid: false, message: `${name} ${problem}` }
+        : { name, value, valid: true };
+    });
+}

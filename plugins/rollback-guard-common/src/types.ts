@@ -1,0 +1,17 @@
+import { AnnotationStatus } from './annotations';
+
+/**
+ * What Rollback Guard knows about one catalog entity.
+ *
+ * @public
+ */
+export type RollbackGuardSummary = {
+  /** The entity reference, e.g. `component:default/payments-api`. */
+  entityRef: string;
+  /** The id of the provider deployments are read from, e.g. `ledger`. */
+  provider: string;
+  /** The entity's `rollback-guard/` annotations, each validated. */
+  annotations: AnnotationStatus[];
+  /** True when every annotation is valid. */
+  valid: boolean;
+};

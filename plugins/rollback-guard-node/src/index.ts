@@ -1,0 +1,7 @@
+/**
+ * Extension points and types for Rollback Guard backend modules.
+ *
+ * @packageDocumentation
+ */
+
+export * from './extensions';

@@ -1,0 +1,1 @@
+export { AnnotationStatusList } from './AnnotationStatusList';

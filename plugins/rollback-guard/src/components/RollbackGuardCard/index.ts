@@ -1,0 +1,1 @@
+export { RollbackGuardCard } from './RollbackGuardCard';

@@ -1,0 +1,1 @@
+export { RollbackGuardContent } from './RollbackGuardContent';

@@ -1,0 +1,15 @@
+/**
+ * Rollback Guard for Backstage: rollout status and rollback readiness on the
+ * service page.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  rollbackGuardPlugin,
+  EntityRollbackGuardCard,
+  EntityRollbackGuardContent,
+  isRollbackGuardAvailable,
+} from './plugin';
+export { rollbackGuardApiRef, RollbackGuardClient } from './api';
+export type { RollbackGuardApi } from './api';
