@@ -106,6 +106,13 @@ function toolEnv(nodeBin) {
   } else {
     delete env.npm_config_nodedir;
   }
+  // Yarn does not read npm's configuration: carry over the CA bundle npm is
+  // told to trust (machines behind a TLS-inspecting proxy need it).
+  const cafile = env.npm_config_cafile;
+  if (cafile && fs.existsSync(cafile)) {
+    env.YARN_HTTPS_CA_FILE_PATH = env.YARN_HTTPS_CA_FILE_PATH || cafile;
+    env.NODE_EXTRA_CA_CERTS = env.NODE_EXTRA_CA_CERTS || cafile;
+  }
   delete env.NODE_OPTIONS;
   return env;
 }
