@@ -8,6 +8,7 @@ const baseURL = process.env.PLAYWRIGHT_URL ?? 'http://localhost:7007';
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
+  globalSetup: './packages/app/e2e-tests/globalSetup.ts',
   timeout: 90_000,
   expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,

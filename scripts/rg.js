@@ -291,6 +291,9 @@ async function test(passThrough) {
 
 async function start() {
   const { env } = setup();
+  // The example deployments go in through the ledger API once the backend
+  // answers; the portal keeps running whatever the seeding does.
+  run('node', ['scripts/seed-ledger.js'], env);
   process.exit(await run('yarn', ['backstage-cli', 'repo', 'start'], env));
 }
 

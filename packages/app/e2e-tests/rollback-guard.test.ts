@@ -12,21 +12,30 @@ function tabs(page: Page) {
   return page.getByRole('navigation', { name: 'Content navigation' });
 }
 
+/** The Rollback Guard card on an entity's overview page. */
+function rollbackGuardCard(page: Page) {
+  return page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Rollback Guard' })
+    .filter({ has: page.getByRole('table', { name: 'Rollout status' }) });
+}
+
 test('a guest sees the Rollback Guard card and tab on an example service', async ({
   page,
 }, testInfo) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/payments-api');
 
-  // The card on the overview, filled from the backend's summary.
-  const card = page
-    .locator('.MuiCard-root')
-    .filter({ hasText: 'Rollback Guard' })
-    .filter({ hasText: 'Provider:' });
-  await expect(card.getByText('Configuration valid')).toBeVisible();
-  await expect(card.getByText('ledger', { exact: true })).toBeVisible();
-  await expect(card.getByText('staging', { exact: true })).toBeVisible();
-  await expect(card.getByText('production', { exact: true })).toBeVisible();
+  // The card on the overview: one row per environment, from the backend's
+  // rollout status.
+  const card = rollbackGuardCard(page);
+  await expect(
+    card.getByRole('rowheader', { name: 'staging', exact: true }),
+  ).toBeVisible();
+  await expect(
+    card.getByRole('rowheader', { name: 'production', exact: true }),
+  ).toBeVisible();
+  await expect(card.getByText(/need(s)? fixing/)).toHaveCount(0);
   await page.screenshot({
     path: testInfo.outputPath('card.png'),
     fullPage: true,
@@ -39,6 +48,13 @@ test('a guest sees the Rollback Guard card and tab on an example service', async
     page.getByText('Every rollback-guard/ annotation is valid.'),
   ).toBeVisible();
   await expect(
+    page.getByText('Deployments are read from the ledger provider.'),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Rollout status' }),
+  ).toBeVisible();
+  await expect(page.getByText('History', { exact: true })).toBeVisible();
+  await expect(
     page.getByText('registry.example.com/payments/payments-api'),
   ).toBeVisible();
   await page.screenshot({
@@ -47,14 +63,36 @@ test('a guest sees the Rollback Guard card and tab on an example service', async
   });
 });
 
+test('the seeded canary shows its traffic split on the card', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/payments-api');
+  const production = rollbackGuardCard(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: 'production' }) });
+  await expect(production.getByText('20% on 1.5.0')).toBeVisible();
+  await expect(production.getByText('canary', { exact: true })).toBeVisible();
+});
+
 test('invalid annotations are shown with what to fix', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/inventory-service');
   await expect(page.getByText('3 annotations need fixing')).toBeVisible();
+  // The provider problem is listed with the annotation, and the provider's
+  // part of the rollout status is unknown for the same reason.
+  const problem =
+    /"argo-rollouts".* is not installed in this backend; installed providers: ledger/;
   await expect(
-    page.getByText(
-      'rollback-guard/provider names "argo-rollouts", which is not installed in this backend; installed providers: ledger',
-    ),
+    page
+      .getByRole('list', { name: 'Rollback Guard annotations' })
+      .getByText(problem),
+  ).toBeVisible();
+  await expect(
+    rollbackGuardCard(page)
+      .getByRole('alert')
+      .filter({ hasText: 'argo-rollouts: unknown' })
+      .filter({ hasText: problem }),
   ).toBeVisible();
 });
 
@@ -72,5 +110,7 @@ test('an entity without annotations has neither card nor tab', async ({
   await expect(
     tabs(page).getByRole('link', { name: 'Rollback Guard' }),
   ).toHaveCount(0);
-  await expect(page.getByText('Provider:')).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Rollout status' })).toHaveCount(
+    0,
+  );
 });

@@ -1,89 +1,38 @@
-import {
-  coreServices,
-  createBackendModule,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { rollbackGuardProvidersExtensionPoint } from '@rollback-guard/plugin-rollback-guard-node';
-import Router from 'express-promise-router';
+import {
+  DeploymentProvider,
+  rollbackGuardProvidersExtensionPoint,
+} from '@rollback-guard/plugin-rollback-guard-node';
 import request from 'supertest';
+import { fakeCatalog, testEntities } from './__testUtils__/fakeCatalog';
 import { rollbackGuardPlugin } from './plugin';
 
-const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'payments-api',
-      namespace: 'default',
-      annotations: {
-        'rollback-guard/environments': 'staging, production',
-        'rollback-guard/provider': 'argo-rollouts',
-      },
-    },
-  },
-];
-
-/**
- * A stand-in for the catalog backend, so that the plugin's real
- * CatalogClient makes a real HTTP request through discovery and auth.
- */
-function fakeCatalog(seenPrincipals: unknown[]) {
-  return createBackendPlugin({
-    pluginId: 'catalog',
+function providerModule(provider: DeploymentProvider) {
+  return createBackendModule({
+    pluginId: 'rollback-guard',
+    moduleId: `test-${provider.id}`,
     register(env) {
       env.registerInit({
-        deps: {
-          httpRouter: coreServices.httpRouter,
-          httpAuth: coreServices.httpAuth,
-        },
-        async init({ httpRouter, httpAuth }) {
-          const router = Router();
-          router.get(
-            '/entities/by-name/:kind/:namespace/:name',
-            async (req, res) => {
-              const credentials = await httpAuth.credentials(req);
-              seenPrincipals.push(credentials.principal);
-              const entity = entities.find(
-                e =>
-                  e.kind.toLocaleLowerCase('en-US') === req.params.kind &&
-                  e.metadata.name === req.params.name,
-              );
-              if (!entity) {
-                res
-                  .status(404)
-                  .json({
-                    error: { name: 'NotFoundError', message: 'not found' },
-                  });
-                return;
-              }
-              res.json(entity);
-            },
-          );
-          httpRouter.use(router);
+        deps: { providers: rollbackGuardProvidersExtensionPoint },
+        async init({ providers }) {
+          providers.addProvider(provider);
         },
       });
     },
   });
 }
 
-const argoModule = createBackendModule({
-  pluginId: 'rollback-guard',
-  moduleId: 'argo-rollouts',
-  register(env) {
-    env.registerInit({
-      deps: { providers: rollbackGuardProvidersExtensionPoint },
-      async init({ providers }) {
-        providers.addProvider({ id: 'argo-rollouts', title: 'Argo Rollouts' });
-      },
-    });
-  },
-});
+const argoRollouts: DeploymentProvider = {
+  id: 'argo-rollouts',
+  title: 'Argo Rollouts',
+  getCurrentDeployments: async () => [],
+  listDeployments: async () => [],
+};
 
 describe('rollbackGuardPlugin', () => {
   it('serves /health without credentials', async () => {
@@ -97,41 +46,71 @@ describe('rollbackGuardPlugin', () => {
   });
 
   it('reads the entity from the catalog on behalf of the user', async () => {
-    const seen: unknown[] = [];
+    const seenPrincipals: unknown[] = [];
     const { server } = await startTestBackend({
-      features: [rollbackGuardPlugin, fakeCatalog(seen)],
+      features: [rollbackGuardPlugin, fakeCatalog({ seenPrincipals })],
     });
     const response = await request(server)
       .get('/api/rollback-guard/summary')
       .set('Authorization', mockCredentials.user.header('user:default/ana'))
       .query({ entityRef: 'component:default/payments-api' });
     expect(response.status).toBe(200);
-    expect(response.body.entityRef).toBe('component:default/payments-api');
-    expect(response.body.valid).toBe(false);
-    expect(seen).toEqual([{ type: 'user', userEntityRef: 'user:default/ana' }]);
+    expect(response.body).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      providers: ['ledger'],
+      valid: true,
+    });
+    expect(seenPrincipals).toEqual([
+      { type: 'user', userEntityRef: 'user:default/ana' },
+    ]);
   });
 
   it('accepts providers added by modules through the extension point', async () => {
+    const entities = [
+      {
+        ...testEntities[0],
+        metadata: {
+          ...testEntities[0].metadata,
+          annotations: { 'rollback-guard/provider': 'argo-rollouts' },
+        },
+      },
+    ];
+    const withoutModule = await startTestBackend({
+      features: [rollbackGuardPlugin, fakeCatalog({ entities })],
+    });
+    const refused = await request(withoutModule.server)
+      .get('/api/rollback-guard/summary')
+      .set('Authorization', mockCredentials.user.header())
+      .query({ entityRef: 'component:default/payments-api' });
+    expect(refused.body.valid).toBe(false);
+    expect(refused.body.annotations[0].message).toBe(
+      'rollback-guard/provider: "argo-rollouts" is not installed in this backend; installed providers: ledger',
+    );
+    await withoutModule.stop();
+
     const { server } = await startTestBackend({
-      features: [rollbackGuardPlugin, fakeCatalog([]), argoModule],
+      features: [
+        rollbackGuardPlugin,
+        fakeCatalog({ entities }),
+        providerModule(argoRollouts),
+      ],
     });
     const response = await request(server)
       .get('/api/rollback-guard/summary')
       .set('Authorization', mockCredentials.user.header())
       .query({ entityRef: 'component:default/payments-api' });
-    expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
-      provider: 'argo-rollouts',
+      providers: ['argo-rollouts'],
       valid: true,
     });
   });
 
   it('answers 404 for an entity the catalog does not know', async () => {
     const { server } = await startTestBackend({
-      features: [rollbackGuardPlugin, fakeCatalog([])],
+      features: [rollbackGuardPlugin, fakeCatalog()],
     });
     const response = await request(server)
-      .get('/api/rollback-guard/summary')
+      .get('/api/rollback-guard/rollout')
       .set('Authorization', mockCredentials.user.header())
       .query({ entityRef: 'component:default/nope' });
     expect(response.status).toBe(404);
@@ -151,5 +130,20 @@ describe('rollbackGuardPlugin', () => {
         ],
       }),
     ).rejects.toThrow(/defaultProvider is "spinnaker", which is not installed/);
+  });
+
+  it('refuses to start when a setting is not a positive number', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          rollbackGuardPlugin,
+          mockServices.rootConfig.factory({
+            data: { rollbackGuard: { providerTimeoutMs: -1 } },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(
+      'rollbackGuard.providerTimeoutMs must be a positive number, got -1',
+    );
   });
 });

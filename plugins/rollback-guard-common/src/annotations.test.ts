@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   hasRollbackGuardAnnotations,
-  parseEnvironments,
+  parseAnnotationList,
   validateRollbackGuardAnnotations,
 } from './annotations';
 
@@ -62,7 +62,12 @@ describe('validateRollbackGuardAnnotations', () => {
       'without tag or digest',
     ],
     ['rollback-guard/artifact', 'not a reference', 'not an OCI repository'],
-    ['rollback-guard/provider', 'Argo CD', 'not a provider name'],
+    ['rollback-guard/provider', 'Argo CD', 'invalid provider name "Argo CD"'],
+    [
+      'rollback-guard/provider',
+      'ledger, ledger',
+      'lists "ledger" more than once',
+    ],
     [
       'rollback-guard/environment',
       'prod',
@@ -96,9 +101,9 @@ describe('hasRollbackGuardAnnotations', () => {
   });
 });
 
-describe('parseEnvironments', () => {
+describe('parseAnnotationList', () => {
   it('trims and drops empty names', () => {
-    expect(parseEnvironments(' staging ,, production ')).toEqual([
+    expect(parseAnnotationList(' staging ,, production ')).toEqual([
       'staging',
       'production',
     ]);

@@ -24,8 +24,9 @@ export const ANNOTATION_ENVIRONMENTS = 'rollback-guard/environments';
 export const ANNOTATION_ARTIFACT = 'rollback-guard/artifact';
 
 /**
- * Where the entity's deployments are read from and actions are sent to.
- * Defaults to `ledger`, the built-in deployment ledger.
+ * Where the entity's deployments are read from and actions are sent to: one
+ * provider or several, comma separated. Defaults to the configured
+ * `rollbackGuard.defaultProvider` (`ledger`, the built-in deployment ledger).
  *
  * @public
  */
@@ -53,47 +54,54 @@ export type AnnotationStatus = {
   message?: string;
 };
 
+// Environment and provider names: DNS labels.
 const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const PROVIDER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const PROVIDER_NAME = ENVIRONMENT_NAME;
 // The repository part of an OCI reference: a registry host (with an optional
 // port) and a path of lowercase components, as the distribution spec defines.
 const OCI_REPOSITORY =
   /^(?<host>[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]{1,5})?)\/(?<name>[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*)$/;
 
 /**
- * Splits the environments annotation into its names.
+ * Splits a comma-separated annotation value (environments, providers) into
+ * its names.
  *
  * @public
  */
-export function parseEnvironments(value: string): string[] {
+export function parseAnnotationList(value: string): string[] {
   return value
     .split(',')
     .map(name => name.trim())
     .filter(name => name.length > 0);
 }
 
+function validateList(
+  value: string,
+  pattern: RegExp,
+  what: string,
+  example: string,
+): string | undefined {
+  const names = parseAnnotationList(value);
+  if (names.length === 0) {
+    return `lists no ${what}; expected names separated by commas, e.g. "${example}"`;
+  }
+  const bad = names.filter(name => !pattern.test(name));
+  if (bad.length > 0) {
+    return `has invalid ${what} name${bad.length > 1 ? 's' : ''} ${bad
+      .map(name => `"${name}"`)
+      .join(
+        ', ',
+      )}; use lowercase letters, digits and dashes, at most 63 characters`;
+  }
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  return duplicate ? `lists "${duplicate}" more than once` : undefined;
+}
+
 type Validator = (value: string) => string | undefined;
 
 const validators: Record<string, Validator> = {
-  [ANNOTATION_ENVIRONMENTS]: value => {
-    const names = parseEnvironments(value);
-    if (names.length === 0) {
-      return 'lists no environment; expected names separated by commas, e.g. "staging, production"';
-    }
-    const bad = names.filter(name => !ENVIRONMENT_NAME.test(name));
-    if (bad.length > 0) {
-      return `has invalid environment name${bad.length > 1 ? 's' : ''} ${bad
-        .map(name => `"${name}"`)
-        .join(
-          ', ',
-        )}; use lowercase letters, digits and dashes, at most 63 characters`;
-    }
-    const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
-    if (duplicates.length > 0) {
-      return `lists "${duplicates[0]}" more than once`;
-    }
-    return undefined;
-  },
+  [ANNOTATION_ENVIRONMENTS]: value =>
+    validateList(value, ENVIRONMENT_NAME, 'environment', 'staging, production'),
   [ANNOTATION_ARTIFACT]: value => {
     const trimmed = value.trim();
     const pathPart = trimmed.slice(trimmed.indexOf('/') + 1);
@@ -106,9 +114,7 @@ const validators: Record<string, Validator> = {
     return undefined;
   },
   [ANNOTATION_PROVIDER]: value =>
-    PROVIDER_NAME.test(value.trim())
-      ? undefined
-      : 'is not a provider name; use lowercase letters, digits and dashes, e.g. "ledger"',
+    validateList(value, PROVIDER_NAME, 'provider', 'ledger'),
   [ANNOTATION_PROVIDER_ID]: value =>
     value.trim().length > 0 && value.trim().length <= 253
       ? undefined

@@ -47,6 +47,105 @@ export const DEPLOYMENT_STATES: readonly DeploymentState[] = [
 ];
 
 /**
+ * The states a deployment can no longer leave, but for `rolled-back`.
+ *
+ * @public
+ */
+export const FINISHED_DEPLOYMENT_STATES: readonly DeploymentState[] = [
+  'succeeded',
+  'failed',
+  'aborted',
+  'rolled-back',
+];
+
+/**
+ * The state changes the ledger accepts. A deployment that succeeded or failed
+ * can still be rolled back later; nothing leaves `aborted` or `rolled-back`.
+ * Staying in `progressing` or `paused` is allowed, to report progress.
+ *
+ * @public
+ */
+export const DEPLOYMENT_TRANSITIONS: Readonly<
+  Record<DeploymentState, readonly DeploymentState[]>
+> = {
+  pending: [
+    'pending',
+    'progressing',
+    'paused',
+    'succeeded',
+    'failed',
+    'aborted',
+  ],
+  progressing: [
+    'progressing',
+    'paused',
+    'succeeded',
+    'failed',
+    'aborted',
+    'rolled-back',
+  ],
+  paused: [
+    'paused',
+    'progressing',
+    'succeeded',
+    'failed',
+    'aborted',
+    'rolled-back',
+  ],
+  succeeded: ['succeeded', 'rolled-back'],
+  failed: ['failed', 'rolled-back'],
+  aborted: ['aborted'],
+  'rolled-back': ['rolled-back'],
+};
+
+/**
+ * The kinds of evidence CI can attach to a deployment.
+ *
+ * @public
+ */
+export type EvidenceKind = 'migration' | 'api-definition' | 'sbom';
+
+/**
+ * @public
+ */
+export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
+  'migration',
+  'api-definition',
+  'sbom',
+];
+
+/**
+ * A piece of evidence attached to a deployment: a migration file, an API
+ * definition, or an SBOM (inline, or as a reference to where it is stored).
+ *
+ * @public
+ */
+export type EvidenceItem = {
+  kind: EvidenceKind;
+  /** File name or identifier, e.g. `20261101_add_refunds.sql` or `payments-api`. */
+  name: string;
+  /** e.g. `application/sql`, `application/vnd.oai.openapi+yaml`, `application/vnd.cyclonedx+json`. */
+  mediaType?: string;
+  /** The evidence itself; absent when only a reference is kept. */
+  content?: string;
+  /** Where the evidence is stored, e.g. an OCI reference for an SBOM. */
+  reference?: string;
+};
+
+/**
+ * What the deployment read API says about an evidence item, without its content.
+ *
+ * @public
+ */
+export type EvidenceSummary = {
+  kind: EvidenceKind;
+  name: string;
+  mediaType?: string;
+  reference?: string;
+  sizeBytes: number;
+};
+
+/**
  * One version of an entity rolled out to one environment.
  *
  * @public
@@ -74,4 +173,58 @@ export type Deployment = {
   /** ISO 8601 timestamps. */
   startedAt: string;
   finishedAt?: string;
+  /** The provider the deployment was read from, e.g. `ledger`. */
+  provider?: string;
+  evidence?: EvidenceSummary[];
+};
+
+/**
+ * How one provider answered for one request: `unknown` when it failed or did
+ * not answer within its time budget, with the reason.
+ *
+ * @public
+ */
+export type ProviderPart = {
+  provider: string;
+  title: string;
+  status: 'ok' | 'unknown';
+  reason?: string;
+  durationMs: number;
+};
+
+/**
+ * An entity's rollout status: the current deployment in each environment.
+ *
+ * @public
+ */
+export type RolloutStatus = {
+  entityRef: string;
+  /**
+   * The environments the entity declares, in its order, then any other
+   * environment a provider reported.
+   */
+  environments: Array<{
+    environment: string;
+    current?: Deployment;
+    /**
+     * While `current` is still rolling out (pending, progressing, paused):
+     * the newest earlier deployment that succeeded, i.e. the version the rest
+     * of the traffic is on.
+     */
+    stable?: Deployment;
+  }>;
+  sources: ProviderPart[];
+};
+
+/**
+ * A page of an entity's deployment history, newest first.
+ *
+ * @public
+ */
+export type DeploymentHistoryPage = {
+  entityRef: string;
+  items: Deployment[];
+  /** Pass as `cursor` to get the next, older page; absent on the last page. */
+  nextCursor?: string;
+  sources: ProviderPart[];
 };

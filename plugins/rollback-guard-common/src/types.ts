@@ -8,8 +8,8 @@ import { AnnotationStatus } from './annotations';
 export type RollbackGuardSummary = {
   /** The entity reference, e.g. `component:default/payments-api`. */
   entityRef: string;
-  /** The id of the provider deployments are read from, e.g. `ledger`. */
-  provider: string;
+  /** The ids of the providers deployments are read from, e.g. `['ledger']`. */
+  providers: string[];
   /** The entity's `rollback-guard/` annotations, each validated. */
   annotations: AnnotationStatus[];
   /** True when every annotation is valid. */

@@ -14,7 +14,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
+import {
+  RollbackGuardSummary,
+  RolloutStatus,
+} from '@rollback-guard/plugin-rollback-guard-common';
 import { screen, within } from '@testing-library/react';
 import rollbackGuardPlugin, {
   rollbackGuardApi,
@@ -46,7 +49,7 @@ const unguarded = entityWith({
 
 const summary: RollbackGuardSummary = {
   entityRef: 'component:default/payments-api',
-  provider: 'ledger',
+  providers: ['ledger'],
   valid: true,
   annotations: [
     {
@@ -57,8 +60,22 @@ const summary: RollbackGuardSummary = {
   ],
 };
 
-function makeApi(): RollbackGuardApi & { getSummary: jest.Mock } {
-  return { getSummary: jest.fn().mockResolvedValue(summary) };
+const rollout: RolloutStatus = {
+  entityRef: 'component:default/payments-api',
+  environments: [{ environment: 'staging' }, { environment: 'production' }],
+  sources: [],
+};
+
+function makeApi() {
+  return {
+    getSummary: jest.fn().mockResolvedValue(summary),
+    getRolloutStatus: jest.fn().mockResolvedValue(rollout),
+    getDeploymentHistory: jest.fn().mockResolvedValue({
+      entityRef: 'component:default/payments-api',
+      items: [],
+      sources: [],
+    }),
+  } satisfies RollbackGuardApi;
 }
 
 describe('isRollbackGuardAvailable', () => {
@@ -152,12 +169,20 @@ describe('rollbackGuardEntityCard', () => {
       { apis: [[rollbackGuardApiRef, api]] },
     );
 
-    expect(await screen.findByText('Configuration valid')).toBeInTheDocument();
+    const table = await screen.findByRole('table', { name: 'Rollout status' });
     expect(screen.getByText('Rollback Guard')).toBeInTheDocument();
-    const environments = screen.getByLabelText('Environments');
-    expect(within(environments).getByText('staging')).toBeInTheDocument();
-    expect(within(environments).getByText('production')).toBeInTheDocument();
+    expect(
+      within(table)
+        .getAllByRole('rowheader')
+        .map(cell => cell.textContent),
+    ).toEqual(['staging', 'production']);
+    expect(within(table).getAllByText('No deployment recorded')).toHaveLength(
+      2,
+    );
     expect(api.getSummary).toHaveBeenCalledWith(
+      'component:default/payments-api',
+    );
+    expect(api.getRolloutStatus).toHaveBeenCalledWith(
       'component:default/payments-api',
     );
   });
@@ -193,8 +218,13 @@ describe('rollbackGuardEntityContent', () => {
         screen.getByRole('list', { name: 'Rollback Guard annotations' }),
       ).getAllByRole('listitem'),
     ).toHaveLength(1);
+    expect(screen.getByText('No deployment recorded yet.')).toBeInTheDocument();
     expect(api.getSummary).toHaveBeenCalledWith(
       'component:default/payments-api',
     );
+    expect(api.getDeploymentHistory).toHaveBeenCalledWith({
+      entityRef: 'component:default/payments-api',
+      limit: 20,
+    });
   });
 });

@@ -12,4 +12,4 @@ export {
   isRollbackGuardAvailable,
 } from './plugin';
 export { rollbackGuardApiRef, RollbackGuardClient } from './api';
-export type { RollbackGuardApi } from './api';
+export type { DeploymentHistoryRequest, RollbackGuardApi } from './api';

@@ -1,9 +1,12 @@
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
-import { DatabaseRollbackGuardStore } from './DatabaseRollbackGuardStore';
-import { Knex } from 'knex';
-import { mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
+import { Knex } from 'knex';
+import { DatabaseRollbackGuardStore } from './DatabaseRollbackGuardStore';
 
 const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15'],
@@ -17,10 +20,12 @@ if (process.env.ROLLBACK_GUARD_REQUIRE_POSTGRES) {
   });
 }
 
+const ENTITY = 'component:default/payments-api';
+
 function deployment(overrides: Partial<Deployment> = {}): Deployment {
   return {
     id: 'dep-1',
-    entityRef: 'component:default/payments-api',
+    entityRef: ENTITY,
     environment: 'production',
     version: '1.4.2',
     artifact: {
@@ -37,11 +42,20 @@ function deployment(overrides: Partial<Deployment> = {}): Deployment {
   };
 }
 
+function at(minute: number): string {
+  return new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString();
+}
+
 async function createStore(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
   const database = mockServices.database.mock({ getClient: async () => knex });
   const store = await DatabaseRollbackGuardStore.create({ database });
   return { knex, store };
+}
+
+async function count(knex: Knex, table: string): Promise<number> {
+  const [{ n }] = await knex(table).count({ n: '*' });
+  return Number(n);
 }
 
 describe.each(databases.eachSupportedId())(
@@ -50,62 +64,131 @@ describe.each(databases.eachSupportedId())(
     let knex: Knex;
     let store: DatabaseRollbackGuardStore;
 
-    beforeEach(async () => {
+    beforeAll(async () => {
       ({ knex, store } = await createStore(databaseId));
+    });
+
+    beforeEach(async () => {
+      await knex('rollback_guard_evidence').delete();
+      await knex('rollback_guard_deployment_events').delete();
       await knex('rollback_guard_deployments').delete();
     });
 
-    it('stores a deployment and reads every field back', async () => {
+    it('stores a deployment with its evidence and reads every field back', async () => {
       const input = deployment({ finishedAt: '2026-11-20T10:05:00.000Z' });
-      const result = await store.recordDeployment(input);
-      expect(result).toEqual({ deployment: input, created: true });
-      await expect(store.getDeployment('dep-1')).resolves.toEqual(input);
+      const result = await store.recordDeployment(input, [
+        {
+          kind: 'migration',
+          name: '001_add_refunds.sql',
+          mediaType: 'application/sql',
+          content: 'ALTER TABLE payments ADD COLUMN refunded_at timestamptz;',
+        },
+        {
+          kind: 'sbom',
+          name: 'sbom',
+          reference: 'registry.example.com/payments/payments-api:sbom-1.4.2',
+        },
+      ]);
+      const expected = {
+        ...input,
+        evidence: [
+          {
+            kind: 'migration',
+            name: '001_add_refunds.sql',
+            mediaType: 'application/sql',
+            sizeBytes: 56,
+          },
+          {
+            kind: 'sbom',
+            name: 'sbom',
+            reference: 'registry.example.com/payments/payments-api:sbom-1.4.2',
+            sizeBytes: 0,
+          },
+        ],
+      };
+      expect(result).toEqual({ deployment: expected, created: true });
+      await expect(store.getDeployment('dep-1')).resolves.toEqual(expected);
+      await expect(store.getDeployment('nope')).resolves.toBeUndefined();
     });
 
     it('ignores a replayed deployment id and keeps the first write', async () => {
-      await store.recordDeployment(deployment());
+      await store.recordDeployment(deployment(), []);
       const replay = await store.recordDeployment(
         deployment({ version: '9.9.9' }),
+        [{ kind: 'sbom', name: 'x', reference: 'y' }],
       );
       expect(replay.created).toBe(false);
       expect(replay.deployment.version).toBe('1.4.2');
-      const [{ n }] = await knex('rollback_guard_deployments').count({
-        n: '*',
-      });
-      expect(Number(n)).toBe(1);
+      expect(await count(knex, 'rollback_guard_deployments')).toBe(1);
+      expect(await count(knex, 'rollback_guard_evidence')).toBe(0);
+      expect(await count(knex, 'rollback_guard_deployment_events')).toBe(1);
     });
 
-    it('lists history newest first, per environment and paginated', async () => {
+    it('changes state only from the expected state, recording each change', async () => {
+      await store.recordDeployment(deployment(), []);
+      await expect(
+        store.changeState('dep-1', 'progressing', {
+          state: 'succeeded',
+          trafficPercent: 100,
+          at: at(10),
+          finishedAt: at(10),
+        }),
+      ).resolves.toBe(true);
+      // A second writer that still believes it is progressing loses.
+      await expect(
+        store.changeState('dep-1', 'progressing', {
+          state: 'failed',
+          at: at(11),
+        }),
+      ).resolves.toBe(false);
+      const stored = await store.getDeployment('dep-1');
+      expect(stored).toMatchObject({
+        state: 'succeeded',
+        trafficPercent: 100,
+        finishedAt: at(10),
+      });
+      const events = await knex('rollback_guard_deployment_events')
+        .where({ deployment_id: 'dep-1' })
+        .orderBy('event_id');
+      expect(events.map(e => e.state)).toEqual(['progressing', 'succeeded']);
+    });
+
+    it('lists history newest first, per environment, page by page', async () => {
       for (let i = 0; i < 5; i++) {
         await store.recordDeployment(
           deployment({
             id: `dep-${i}`,
             version: `1.0.${i}`,
             environment: i % 2 ? 'staging' : 'production',
-            startedAt: new Date(Date.UTC(2026, 10, 20, 10, i)).toISOString(),
+            startedAt: at(i),
           }),
+          [],
         );
       }
-      const all = await store.listDeployments(
-        'component:default/payments-api',
-        { limit: 10 },
+      // Same start time as dep-4: the id breaks the tie.
+      await store.recordDeployment(
+        deployment({ id: 'dep-4b', version: '1.0.4b', startedAt: at(4) }),
+        [],
       );
+      const all = await store.listDeployments(ENTITY, { limit: 10 });
       expect(all.map(d => d.version)).toEqual([
+        '1.0.4b',
         '1.0.4',
         '1.0.3',
         '1.0.2',
         '1.0.1',
         '1.0.0',
       ]);
-      const page = await store.listDeployments(
-        'component:default/payments-api',
-        { limit: 2, offset: 2 },
-      );
-      expect(page.map(d => d.version)).toEqual(['1.0.2', '1.0.1']);
-      const staging = await store.listDeployments(
-        'component:default/payments-api',
-        { environment: 'staging', limit: 10 },
-      );
+      const first = await store.listDeployments(ENTITY, { limit: 2 });
+      const second = await store.listDeployments(ENTITY, {
+        limit: 2,
+        before: { startedAt: first[1].startedAt, id: first[1].id },
+      });
+      expect(second.map(d => d.version)).toEqual(['1.0.3', '1.0.2']);
+      const staging = await store.listDeployments(ENTITY, {
+        environment: 'staging',
+        limit: 10,
+      });
       expect(staging.map(d => d.version)).toEqual(['1.0.3', '1.0.1']);
       await expect(
         store.listDeployments('component:default/other', { limit: 10 }),
@@ -114,34 +197,64 @@ describe.each(databases.eachSupportedId())(
 
     it('answers the newest deployment in each environment', async () => {
       await store.recordDeployment(
-        deployment({
-          id: 'a',
-          version: '1.0.0',
-          startedAt: '2026-11-01T00:00:00Z',
-        }),
+        deployment({ id: 'a', version: '1.0.0', startedAt: at(1) }),
+        [],
       );
       await store.recordDeployment(
-        deployment({
-          id: 'b',
-          version: '1.1.0',
-          startedAt: '2026-11-02T00:00:00Z',
-        }),
+        deployment({ id: 'b', version: '1.1.0', startedAt: at(2) }),
+        [],
       );
       await store.recordDeployment(
         deployment({
           id: 'c',
           version: '1.2.0',
           environment: 'staging',
-          startedAt: '2026-11-03T00:00:00Z',
+          startedAt: at(3),
         }),
+        [],
       );
-      const current = await store.currentDeployments(
-        'component:default/payments-api',
-      );
+      const current = await store.currentDeployments(ENTITY);
       expect(current.map(d => [d.environment, d.version])).toEqual([
         ['production', '1.1.0'],
         ['staging', '1.2.0'],
       ]);
+    });
+
+    it('applies retention by count and age, always keeping the newest', async () => {
+      for (let i = 0; i < 6; i++) {
+        await store.recordDeployment(
+          deployment({ id: `p-${i}`, startedAt: at(i) }),
+          [{ kind: 'migration', name: `${i}.sql`, content: 'select 1' }],
+        );
+      }
+      await store.recordDeployment(
+        deployment({
+          id: 'old-only',
+          environment: 'staging',
+          startedAt: '2020-01-01T00:00:00.000Z',
+        }),
+        [],
+      );
+      const removed = await store.applyRetention({
+        maxPerEnvironment: 3,
+        olderThan: new Date('2026-01-01T00:00:00Z'),
+      });
+      expect(removed).toBe(3);
+      const left = await knex('rollback_guard_deployments')
+        .orderBy('id')
+        .pluck('id');
+      expect(left).toEqual(['old-only', 'p-3', 'p-4', 'p-5']);
+      expect(await count(knex, 'rollback_guard_evidence')).toBe(3);
+      expect(await count(knex, 'rollback_guard_deployment_events')).toBe(4);
+
+      const byAge = await store.applyRetention({
+        maxPerEnvironment: 100,
+        olderThan: new Date(at(5)),
+      });
+      expect(byAge).toBe(2);
+      expect(
+        await knex('rollback_guard_deployments').orderBy('id').pluck('id'),
+      ).toEqual(['old-only', 'p-5']);
     });
 
     it('migrates down and up again', async () => {
@@ -157,6 +270,7 @@ describe.each(databases.eachSupportedId())(
       expect(await knex.schema.hasTable('rollback_guard_deployments')).toBe(
         true,
       );
+      expect(await knex.schema.hasTable('rollback_guard_evidence')).toBe(true);
     });
   },
 );

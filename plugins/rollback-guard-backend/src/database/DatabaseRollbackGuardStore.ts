@@ -6,9 +6,16 @@ import {
   Deployment,
   DeploymentState,
   DeploymentStrategy,
+  EvidenceItem,
+  EvidenceKind,
+  EvidenceSummary,
 } from '@rollback-guard/plugin-rollback-guard-common';
+import { DeploymentCursor } from '@rollback-guard/plugin-rollback-guard-node';
 import { Knex } from 'knex';
-import { RollbackGuardStore } from './RollbackGuardStore';
+import {
+  DeploymentStateChange,
+  RollbackGuardStore,
+} from './RollbackGuardStore';
 
 const migrationsDir = resolvePackagePath(
   '@rollback-guard/plugin-rollback-guard-backend',
@@ -16,6 +23,12 @@ const migrationsDir = resolvePackagePath(
 );
 
 const DEPLOYMENTS = 'rollback_guard_deployments';
+const EVENTS = 'rollback_guard_deployment_events';
+const EVIDENCE = 'rollback_guard_evidence';
+// Keeps `whereIn` lists under SQLite's and PostgreSQL's parameter limits.
+const CHUNK = 500;
+
+type Timestamp = Date | string | number;
 
 type DeploymentRow = {
   id: string;
@@ -30,12 +43,22 @@ type DeploymentRow = {
   traffic_percent: number | null;
   source_commit: string | null;
   triggered_by: string | null;
-  started_at: Date | string;
-  finished_at: Date | string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
 };
 
-// SQLite returns timestamps as strings or epoch numbers, PostgreSQL as Dates.
-function toIso(value: Date | string | number): string {
+type EvidenceRow = {
+  deployment_id: string;
+  kind: string;
+  name: string;
+  media_type: string | null;
+  reference: string | null;
+  content: string | null;
+  size_bytes: number;
+};
+
+// SQLite returns timestamps as epoch numbers, PostgreSQL as Dates.
+function toIso(value: Timestamp): string {
   return new Date(value).toISOString();
 }
 
@@ -58,7 +81,7 @@ function toRow(deployment: Deployment): DeploymentRow {
   };
 }
 
-function fromRow(row: DeploymentRow): Deployment {
+function fromRow(row: DeploymentRow, evidence: EvidenceSummary[]): Deployment {
   const artifact =
     row.artifact_ref || row.artifact_digest
       ? {
@@ -84,7 +107,16 @@ function fromRow(row: DeploymentRow): Deployment {
     ...(row.triggered_by ? { triggeredBy: row.triggered_by } : {}),
     startedAt: toIso(row.started_at),
     ...(row.finished_at ? { finishedAt: toIso(row.finished_at) } : {}),
+    ...(evidence.length > 0 ? { evidence } : {}),
   };
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    result.push(items.slice(i, i + CHUNK));
+  }
+  return result;
 }
 
 /**
@@ -109,27 +141,90 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
 
   async recordDeployment(
     deployment: Deployment,
+    evidence: EvidenceItem[],
   ): Promise<{ deployment: Deployment; created: boolean }> {
-    const inserted = await this.db<DeploymentRow>(DEPLOYMENTS)
-      .insert(toRow(deployment))
-      .onConflict('id')
-      .ignore()
-      .returning('id');
+    const created = await this.db.transaction(async tx => {
+      const inserted = await tx<DeploymentRow>(DEPLOYMENTS)
+        .insert(toRow(deployment))
+        .onConflict('id')
+        .ignore()
+        .returning('id');
+      if (inserted.length === 0) {
+        return false;
+      }
+      await tx(EVENTS).insert({
+        deployment_id: deployment.id,
+        state: deployment.state,
+        progress_percent: deployment.progressPercent ?? null,
+        traffic_percent: deployment.trafficPercent ?? null,
+        occurred_at: new Date(deployment.startedAt),
+      });
+      for (const batch of chunks(evidence)) {
+        await tx<EvidenceRow>(EVIDENCE).insert(
+          batch.map(item => ({
+            deployment_id: deployment.id,
+            kind: item.kind,
+            name: item.name,
+            media_type: item.mediaType ?? null,
+            reference: item.reference ?? null,
+            content: item.content ?? null,
+            size_bytes: Buffer.byteLength(item.content ?? '', 'utf8'),
+          })),
+        );
+      }
+      return true;
+    });
     const stored = await this.getDeployment(deployment.id);
     if (!stored) {
       throw new Error(`Deployment ${deployment.id} vanished after insert`);
     }
-    return { deployment: stored, created: inserted.length > 0 };
+    return { deployment: stored, created };
   }
 
   async getDeployment(id: string): Promise<Deployment | undefined> {
     const row = await this.db<DeploymentRow>(DEPLOYMENTS).where({ id }).first();
-    return row ? fromRow(row) : undefined;
+    return row ? (await this.withEvidence([row]))[0] : undefined;
+  }
+
+  async changeState(
+    id: string,
+    expectedState: DeploymentState,
+    change: DeploymentStateChange,
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const update: Partial<DeploymentRow> = { state: change.state };
+      if (change.progressPercent !== undefined) {
+        update.progress_percent = change.progressPercent;
+      }
+      if (change.trafficPercent !== undefined) {
+        update.traffic_percent = change.trafficPercent;
+      }
+      if (change.finishedAt) {
+        update.finished_at = new Date(change.finishedAt);
+      }
+      // Conditional on the state the caller checked the transition against,
+      // so two concurrent writers cannot both move the deployment.
+      const updated = await tx<DeploymentRow>(DEPLOYMENTS)
+        .where({ id, state: expectedState })
+        .update(update);
+      if (updated === 0) {
+        return false;
+      }
+      await tx(EVENTS).insert({
+        deployment_id: id,
+        state: change.state,
+        progress_percent: change.progressPercent ?? null,
+        traffic_percent: change.trafficPercent ?? null,
+        message: change.message ?? null,
+        occurred_at: new Date(change.at),
+      });
+      return true;
+    });
   }
 
   async listDeployments(
     entityRef: string,
-    options: { environment?: string; limit: number; offset?: number },
+    options: { environment?: string; limit: number; before?: DeploymentCursor },
   ): Promise<Deployment[]> {
     const query = this.db<DeploymentRow>(DEPLOYMENTS)
       .where({ entity_ref: entityRef })
@@ -137,12 +232,24 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
         { column: 'started_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ])
-      .limit(options.limit)
-      .offset(options.offset ?? 0);
+      .limit(options.limit);
     if (options.environment) {
       query.andWhere({ environment: options.environment });
     }
-    return (await query).map(fromRow);
+    const before = options.before;
+    if (before) {
+      const startedAt = new Date(before.startedAt);
+      query.andWhere(q =>
+        q
+          .where('started_at', '<', startedAt)
+          .orWhere(q2 =>
+            q2
+              .where('started_at', '=', startedAt)
+              .andWhere('id', '<', before.id),
+          ),
+      );
+    }
+    return this.withEvidence(await query);
   }
 
   async currentDeployments(entityRef: string): Promise<Deployment[]> {
@@ -152,7 +259,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
       .select('d.*')
       .where('d.entity_ref', entityRef)
       .whereNotExists(function newer() {
-        this.select('*')
+        this.select('n.id')
           .from(`${DEPLOYMENTS} as n`)
           .whereRaw('n.entity_ref = d.entity_ref')
           .andWhereRaw('n.environment = d.environment')
@@ -167,6 +274,67 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
           );
       })
       .orderBy('d.environment');
-    return rows.map(fromRow);
+    return this.withEvidence(rows);
+  }
+
+  async applyRetention(options: {
+    maxPerEnvironment: number;
+    olderThan: Date;
+  }): Promise<number> {
+    const ranked = this.db(DEPLOYMENTS).select(
+      'id',
+      'started_at',
+      this.db.raw(
+        'row_number() over (partition by entity_ref, environment order by started_at desc, id desc) as rank',
+      ),
+    );
+    const doomed: string[] = (
+      await this.db
+        .select('id')
+        .from(ranked.as('r'))
+        .where('rank', '>', Math.max(1, options.maxPerEnvironment))
+        .orWhere(q =>
+          q
+            .where('rank', '>', 1)
+            .andWhere('started_at', '<', options.olderThan),
+        )
+    ).map((row: { id: string }) => row.id);
+    for (const batch of chunks(doomed)) {
+      await this.db.transaction(async tx => {
+        await tx(EVIDENCE).whereIn('deployment_id', batch).delete();
+        await tx(EVENTS).whereIn('deployment_id', batch).delete();
+        await tx(DEPLOYMENTS).whereIn('id', batch).delete();
+      });
+    }
+    return doomed.length;
+  }
+
+  private async withEvidence(rows: DeploymentRow[]): Promise<Deployment[]> {
+    const byDeployment = new Map<string, EvidenceSummary[]>();
+    for (const batch of chunks(rows.map(row => row.id))) {
+      const evidence = await this.db<EvidenceRow>(EVIDENCE)
+        .select(
+          'deployment_id',
+          'kind',
+          'name',
+          'media_type',
+          'reference',
+          'size_bytes',
+        )
+        .whereIn('deployment_id', batch)
+        .orderBy('evidence_id');
+      for (const item of evidence) {
+        const list = byDeployment.get(item.deployment_id) ?? [];
+        list.push({
+          kind: item.kind as EvidenceKind,
+          name: item.name,
+          ...(item.media_type ? { mediaType: item.media_type } : {}),
+          ...(item.reference ? { reference: item.reference } : {}),
+          sizeBytes: Number(item.size_bytes),
+        });
+        byDeployment.set(item.deployment_id, list);
+      }
+    }
+    return rows.map(row => fromRow(row, byDeployment.get(row.id) ?? []));
   }
 }

@@ -1,4 +1,25 @@
-import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
+import {
+  Deployment,
+  DeploymentState,
+  EvidenceItem,
+} from '@rollback-guard/plugin-rollback-guard-common';
+import { DeploymentCursor } from '@rollback-guard/plugin-rollback-guard-node';
+
+/**
+ * A state change of a deployment, as the ledger applies it.
+ *
+ * @internal
+ */
+export type DeploymentStateChange = {
+  state: DeploymentState;
+  progressPercent?: number;
+  trafficPercent?: number;
+  message?: string;
+  /** When the change happened. */
+  at: string;
+  /** Set when the change finishes the deployment. */
+  finishedAt?: string;
+};
 
 /**
  * Persistence for Rollback Guard.
@@ -7,18 +28,37 @@ import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
  */
 export interface RollbackGuardStore {
   /**
-   * Records a deployment unless one with the same id exists; returns the
-   * stored deployment and whether this call created it.
+   * Records a deployment and its evidence unless one with the same id exists;
+   * returns the stored deployment and whether this call created it.
    */
   recordDeployment(
     deployment: Deployment,
+    evidence: EvidenceItem[],
   ): Promise<{ deployment: Deployment; created: boolean }>;
   getDeployment(id: string): Promise<Deployment | undefined>;
+  /**
+   * Applies a state change if the deployment is still in `expectedState`;
+   * returns false when another writer changed it first.
+   */
+  changeState(
+    id: string,
+    expectedState: DeploymentState,
+    change: DeploymentStateChange,
+  ): Promise<boolean>;
   /** An entity's deployments, newest first. */
   listDeployments(
     entityRef: string,
-    options: { environment?: string; limit: number; offset?: number },
+    options: { environment?: string; limit: number; before?: DeploymentCursor },
   ): Promise<Deployment[]>;
   /** The newest deployment of an entity in each environment. */
   currentDeployments(entityRef: string): Promise<Deployment[]>;
+  /**
+   * Deletes deployments beyond the newest `maxPerEnvironment` of each entity
+   * and environment, and those that started before `olderThan`; the newest
+   * deployment of each environment is always kept. Returns how many went.
+   */
+  applyRetention(options: {
+    maxPerEnvironment: number;
+    olderThan: Date;
+  }): Promise<number>;
 }

@@ -2,10 +2,9 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import {
-  ledgerProvider,
-  ProviderRegistry,
-} from '../providers/ProviderRegistry';
+import { DeploymentProvider } from '@rollback-guard/plugin-rollback-guard-node';
+import { ProviderRegistry } from '../providers/ProviderRegistry';
+import { EntityReader } from './EntityReader';
 import { SummaryService } from './SummaryService';
 
 const entity: Entity = {
@@ -16,41 +15,47 @@ const entity: Entity = {
     namespace: 'default',
     annotations: {
       'rollback-guard/environments': 'staging, production',
-      'rollback-guard/provider': 'argo-rollouts',
+      'rollback-guard/provider': 'ledger, argo-rollouts',
     },
   },
 };
 
-function createService(extraProviders: string[] = []) {
+function provider(
+  id: string,
+  validateEntity?: DeploymentProvider['validateEntity'],
+): DeploymentProvider {
+  return {
+    id,
+    title: id,
+    validateEntity,
+    getCurrentDeployments: async () => [],
+    listDeployments: async () => [],
+  };
+}
+
+function createService(extra: DeploymentProvider[] = []) {
   const providers = new ProviderRegistry();
-  providers.add(ledgerProvider);
-  for (const id of extraProviders) {
-    providers.add({
-      id,
-      title: id,
-      validateEntity: e =>
-        e.metadata.annotations?.['rollback-guard/provider-id']
-          ? undefined
-          : `${id} needs rollback-guard/provider-id`,
-    });
-  }
+  providers.add(provider('ledger'));
+  extra.forEach(p => providers.add(p));
   const catalog = new InMemoryCatalogClient({ entities: [entity] });
   jest.spyOn(catalog, 'getEntityByRef');
-  const service = new SummaryService({
-    catalog,
-    auth: mockServices.auth(),
-    providers,
-    defaultProvider: 'ledger',
-  });
-  return { service, catalog };
+  const entities = new EntityReader({ catalog, auth: mockServices.auth() });
+  return { service: new SummaryService({ entities, providers }), catalog };
 }
 
 describe('SummaryService', () => {
   const credentials = mockCredentials.user('user:default/ana.lima');
 
   it('reads the entity with a token on behalf of the caller', async () => {
-    const { service, catalog } = createService(['argo-rollouts']);
-    await service.getSummary('component:default/payments-api', credentials);
+    const { service, catalog } = createService([provider('argo-rollouts')]);
+    const summary = await service.getSummary(
+      'component:default/payments-api',
+      credentials,
+    );
+    expect(summary).toMatchObject({
+      providers: ['ledger', 'argo-rollouts'],
+      valid: true,
+    });
     expect(catalog.getEntityByRef).toHaveBeenCalledWith(
       { kind: 'component', namespace: 'default', name: 'payments-api' },
       { token: expect.stringContaining('user:default/ana.lima') },
@@ -64,27 +69,32 @@ describe('SummaryService', () => {
       credentials,
     );
     expect(summary.valid).toBe(false);
-    expect(summary.provider).toBe('argo-rollouts');
-    const provider = summary.annotations.find(
-      a => a.name === 'rollback-guard/provider',
-    );
-    expect(provider?.message).toBe(
-      'rollback-guard/provider names "argo-rollouts", which is not installed in this backend; installed providers: ledger',
+    expect(
+      summary.annotations.find(a => a.name === 'rollback-guard/provider')
+        ?.message,
+    ).toBe(
+      'rollback-guard/provider: "argo-rollouts" is not installed in this backend; installed providers: ledger',
     );
   });
 
   it('reports what an installed provider says the entity lacks', async () => {
-    const { service } = createService(['argo-rollouts']);
+    const { service } = createService([
+      provider('argo-rollouts', e =>
+        e.metadata.annotations?.['rollback-guard/provider-id']
+          ? undefined
+          : 'Argo Rollouts needs rollback-guard/provider-id',
+      ),
+    ]);
     const summary = await service.getSummary(
       'component:default/payments-api',
       credentials,
     );
     expect(summary.annotations).toContainEqual({
       name: 'rollback-guard/provider',
-      value: 'argo-rollouts',
+      value: 'ledger, argo-rollouts',
       valid: false,
       message:
-        'rollback-guard/provider argo-rollouts needs rollback-guard/provider-id',
+        'rollback-guard/provider: Argo Rollouts needs rollback-guard/provider-id',
     });
   });
 

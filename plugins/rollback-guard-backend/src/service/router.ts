@@ -1,40 +1,48 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { LedgerService } from '../ledger/LedgerService';
+import {
+  deploymentId,
+  parseInput,
+  recordDeploymentBody,
+  stateChangeBody,
+} from '../ledger/schemas';
+import { RolloutService } from './RolloutService';
 import { SummaryService } from './SummaryService';
 
-const summaryQuery = z.object({
+const entityQuery = z.object({
   entityRef: z
-    .string({ required_error: 'entityRef is required' })
-    .min(1, 'entityRef is required'),
+    .string({
+      required_error: 'is required, e.g. component:default/payments-api',
+    })
+    .min(1, 'is required, e.g. component:default/payments-api'),
 });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues
-      .map(issue => `${[where, ...issue.path].join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new InputError(`Invalid request: ${issues}`);
-  }
-  return result.data;
-}
+const historyQuery = entityQuery.extend({
+  environment: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).optional(),
+});
 
 /**
- * The HTTP API under /api/rollback-guard. Kept thin: parse, authenticate,
- * delegate.
+ * The HTTP API under /api/rollback-guard, documented in
+ * src/schema/openapi.yaml. Kept thin: authenticate, parse, delegate.
  *
  * @internal
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   summaryService: SummaryService;
+  rolloutService: RolloutService;
+  ledgerService: LedgerService;
+  /** Request bodies larger than this are refused with 413. */
+  maxBodyBytes: number;
 }): Promise<express.Router> {
-  const { httpAuth, summaryService } = options;
+  const { httpAuth, summaryService, rolloutService, ledgerService } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: options.maxBodyBytes }));
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -42,8 +50,36 @@ export async function createRouter(options: {
 
   router.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const { entityRef } = parse(summaryQuery, req.query, 'query');
+    const { entityRef } = parseInput(entityQuery, req.query, 'query');
     res.json(await summaryService.getSummary(entityRef, credentials));
+  });
+
+  router.get('/rollout', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = parseInput(entityQuery, req.query, 'query');
+    res.json(await rolloutService.getRolloutStatus(entityRef, credentials));
+  });
+
+  router.get('/deployments', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef, ...page } = parseInput(historyQuery, req.query, 'query');
+    res.json(await rolloutService.getHistory(entityRef, page, credentials));
+  });
+
+  // The ledger is written by CI, which authenticates as a service (an
+  // external access token); people cannot write it.
+  router.post('/ledger/deployments', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const body = parseInput(recordDeploymentBody, req.body, 'body');
+    const { deployment, created } = await ledgerService.recordDeployment(body);
+    res.status(created ? 201 : 200).json(deployment);
+  });
+
+  router.post('/ledger/deployments/:id/state', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const id = parseInput(deploymentId, req.params.id, 'path.id');
+    const body = parseInput(stateChangeBody, req.body, 'body');
+    res.json(await ledgerService.changeState(id, body));
   });
 
   return router;

@@ -1,5 +1,24 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
+import {
+  DeploymentHistoryPage,
+  RollbackGuardSummary,
+  RolloutStatus,
+} from '@rollback-guard/plugin-rollback-guard-common';
+
+/**
+ * Which page of an entity's deployment history to get.
+ *
+ * @public
+ */
+export type DeploymentHistoryRequest = {
+  entityRef: string;
+  /** Only the deployments to this environment; all environments when absent. */
+  environment?: string;
+  /** The `nextCursor` of the previous page; the newest page when absent. */
+  cursor?: string;
+  /** How many deployments at most; the backend's default (20) when absent. */
+  limit?: number;
+};
 
 /**
  * The Rollback Guard backend, as the frontend sees it.
@@ -9,6 +28,12 @@ import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-comm
 export interface RollbackGuardApi {
   /** What Rollback Guard knows about one entity. */
   getSummary(entityRef: string): Promise<RollbackGuardSummary>;
+  /** The current deployment in each of the entity's environments. */
+  getRolloutStatus(entityRef: string): Promise<RolloutStatus>;
+  /** A page of the entity's deployments, newest first. */
+  getDeploymentHistory(
+    request: DeploymentHistoryRequest,
+  ): Promise<DeploymentHistoryPage>;
 }
 
 /**

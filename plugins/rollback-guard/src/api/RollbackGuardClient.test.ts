@@ -4,7 +4,11 @@ import {
   mockApis,
   registerMswTestHooks,
 } from '@backstage/test-utils';
-import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
+import {
+  DeploymentHistoryPage,
+  RollbackGuardSummary,
+  RolloutStatus,
+} from '@rollback-guard/plugin-rollback-guard-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { RollbackGuardClient } from './RollbackGuardClient';
@@ -14,13 +18,51 @@ const ENTITY_REF = 'component:default/payments-api';
 
 const summary: RollbackGuardSummary = {
   entityRef: ENTITY_REF,
-  provider: 'ledger',
+  providers: ['ledger'],
   valid: true,
   annotations: [
     {
       name: 'rollback-guard/environments',
       value: 'staging, production',
       valid: true,
+    },
+  ],
+};
+
+const canary = {
+  id: 'd-2',
+  entityRef: ENTITY_REF,
+  environment: 'production',
+  version: '1.5.0',
+  strategy: 'canary' as const,
+  state: 'progressing' as const,
+  trafficPercent: 20,
+  startedAt: '2026-11-23T10:00:00.000Z',
+  provider: 'ledger',
+};
+
+const rollout: RolloutStatus = {
+  entityRef: ENTITY_REF,
+  environments: [
+    { environment: 'staging' },
+    { environment: 'production', current: canary },
+  ],
+  sources: [
+    { provider: 'ledger', title: 'Ledger', status: 'ok', durationMs: 4 },
+  ],
+};
+
+const historyPage: DeploymentHistoryPage = {
+  entityRef: ENTITY_REF,
+  items: [canary],
+  nextCursor: 'eyJpZCI6ImQtMiJ9',
+  sources: [
+    {
+      provider: 'argo-rollouts',
+      title: 'Argo Rollouts',
+      status: 'unknown',
+      reason: 'Argo Rollouts did not answer within 3000 ms',
+      durationMs: 3000,
     },
   ],
 };
@@ -142,43 +184,142 @@ describe('RollbackGuardClient', () => {
     });
   });
 
-  it('throws a ResponseError carrying the backend message on 400', async () => {
-    const message = 'Invalid request: query.entityRef: entityRef is required';
-    server.use(
-      http.get(`${BASE_URL}/summary`, () =>
-        HttpResponse.json(backstageErrorBody('InputError', message, 400), {
-          status: 400,
+  describe('getRolloutStatus', () => {
+    it('asks the backend for the rollout status of the given entity', async () => {
+      const requests: URL[] = [];
+      server.use(
+        http.get(`${BASE_URL}/rollout`, ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json(rollout);
         }),
-      ),
-    );
+      );
 
-    const error = await client.getSummary('').then(
-      () => {
-        throw new Error('expected getSummary to reject');
-      },
-      e => e,
-    );
+      await expect(client.getRolloutStatus(ENTITY_REF)).resolves.toEqual(
+        rollout,
+      );
 
-    expect(error).toBeInstanceOf(ResponseError);
-    expect((error as ResponseError).statusCode).toBe(400);
-    expect(error.message).toContain('400');
-    expect((error as ResponseError).cause).toMatchObject({
-      name: 'InputError',
-      message,
+      expect(requests).toHaveLength(1);
+      expect(requests[0].pathname).toBe('/api/rollback-guard/rollout');
+      expect(requests[0].search).toBe(
+        `?entityRef=${encodeURIComponent(ENTITY_REF)}`,
+      );
     });
   });
 
-  it('throws a ResponseError for a non-JSON error response', async () => {
-    server.use(
-      http.get(
-        `${BASE_URL}/summary`,
-        () => new HttpResponse('Bad Gateway', { status: 502 }),
-      ),
+  describe('getDeploymentHistory', () => {
+    function recordRequests() {
+      const requests: URL[] = [];
+      server.use(
+        http.get(`${BASE_URL}/deployments`, ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json(historyPage);
+        }),
+      );
+      return requests;
+    }
+
+    it('asks for the newest page with only the entity ref by default', async () => {
+      const requests = recordRequests();
+
+      await expect(
+        client.getDeploymentHistory({ entityRef: ENTITY_REF }),
+      ).resolves.toEqual(historyPage);
+
+      expect(requests).toHaveLength(1);
+      expect(requests[0].pathname).toBe('/api/rollback-guard/deployments');
+      expect([...requests[0].searchParams.entries()]).toEqual([
+        ['entityRef', ENTITY_REF],
+      ]);
+    });
+
+    it('passes the environment, the limit and the cursor', async () => {
+      const requests = recordRequests();
+      const cursor = 'eyJzdGFydGVkQXQiOiIyMDI2In0=&x=y';
+
+      await client.getDeploymentHistory({
+        entityRef: ENTITY_REF,
+        environment: 'production',
+        limit: 5,
+        cursor,
+      });
+
+      expect(requests).toHaveLength(1);
+      const params = requests[0].searchParams;
+      expect(params.get('entityRef')).toBe(ENTITY_REF);
+      expect(params.get('environment')).toBe('production');
+      expect(params.get('limit')).toBe('5');
+      // The cursor travels unchanged, even with reserved characters in it
+      expect(params.get('cursor')).toBe(cursor);
+      expect([...params.keys()].sort()).toEqual([
+        'cursor',
+        'entityRef',
+        'environment',
+        'limit',
+      ]);
+    });
+  });
+
+  describe.each([
+    {
+      name: 'getSummary',
+      path: 'summary',
+      call: () => client.getSummary(ENTITY_REF),
+    },
+    {
+      name: 'getRolloutStatus',
+      path: 'rollout',
+      call: () => client.getRolloutStatus(ENTITY_REF),
+    },
+    {
+      name: 'getDeploymentHistory',
+      path: 'deployments',
+      call: () =>
+        client.getDeploymentHistory({ entityRef: ENTITY_REF, cursor: 'x' }),
+    },
+  ])('$name on failure', ({ path, call }) => {
+    it.each([
+      [400, 'InputError', 'Invalid query: query.cursor: not a cursor'],
+      [404, 'NotFoundError', `No entity ${ENTITY_REF} in the catalog`],
+      [500, 'Error', 'database is locked'],
+    ])(
+      'throws a ResponseError on %i with the backend message',
+      async (status, errorName, message) => {
+        server.use(
+          http.get(`${BASE_URL}/${path}`, () =>
+            HttpResponse.json(backstageErrorBody(errorName, message, status), {
+              status,
+            }),
+          ),
+        );
+
+        const error = await call().then(
+          () => {
+            throw new Error(`expected the ${path} request to reject`);
+          },
+          e => e,
+        );
+
+        expect(error).toBeInstanceOf(ResponseError);
+        expect((error as ResponseError).statusCode).toBe(status);
+        expect((error as ResponseError).cause).toMatchObject({
+          name: errorName,
+          message,
+        });
+      },
     );
 
-    const error = await client.getSummary(ENTITY_REF).catch(e => e);
+    it('throws a ResponseError for a non-JSON error response', async () => {
+      server.use(
+        http.get(
+          `${BASE_URL}/${path}`,
+          () => new HttpResponse('Bad Gateway', { status: 502 }),
+        ),
+      );
 
-    expect(error).toBeInstanceOf(ResponseError);
-    expect((error as ResponseError).statusCode).toBe(502);
+      const error = await call().catch(e => e);
+
+      expect(error).toBeInstanceOf(ResponseError);
+      expect((error as ResponseError).statusCode).toBe(502);
+    });
   });
 });

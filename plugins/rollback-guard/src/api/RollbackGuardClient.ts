@@ -1,7 +1,11 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
-import { RollbackGuardApi } from './RollbackGuardApi';
+import {
+  DeploymentHistoryPage,
+  RollbackGuardSummary,
+  RolloutStatus,
+} from '@rollback-guard/plugin-rollback-guard-common';
+import { DeploymentHistoryRequest, RollbackGuardApi } from './RollbackGuardApi';
 
 /**
  * Talks to the Rollback Guard backend through the app's discovery and fetch
@@ -22,6 +26,22 @@ export class RollbackGuardClient implements RollbackGuardApi {
     return this.request<RollbackGuardSummary>(
       `/summary?${new URLSearchParams({ entityRef })}`,
     );
+  }
+
+  async getRolloutStatus(entityRef: string): Promise<RolloutStatus> {
+    return this.request<RolloutStatus>(
+      `/rollout?${new URLSearchParams({ entityRef })}`,
+    );
+  }
+
+  async getDeploymentHistory(
+    request: DeploymentHistoryRequest,
+  ): Promise<DeploymentHistoryPage> {
+    const query = new URLSearchParams({ entityRef: request.entityRef });
+    if (request.environment) query.set('environment', request.environment);
+    if (request.limit !== undefined) query.set('limit', String(request.limit));
+    if (request.cursor) query.set('cursor', request.cursor);
+    return this.request<DeploymentHistoryPage>(`/deployments?${query}`);
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -1,3 +1,6 @@
 export { rollbackGuardApiRef } from './RollbackGuardApi';
-export type { RollbackGuardApi } from './RollbackGuardApi';
+export type {
+  DeploymentHistoryRequest,
+  RollbackGuardApi,
+} from './RollbackGuardApi';
 export { RollbackGuardClient } from './RollbackGuardClient';

@@ -1,11 +1,27 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
+import {
+  DeploymentState,
+  RollbackGuardSummary,
+  RolloutStatus,
+} from '@rollback-guard/plugin-rollback-guard-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { RollbackGuardApi, rollbackGuardApiRef } from '../../api';
+import {
+  ARGO_REASON,
+  ARGO_UNKNOWN,
+  CANARY,
+  deployment,
+  findRolloutTable,
+  LEDGER_OK,
+  makeApi,
+  minutesAgo,
+  renderForEntity,
+  ROLLING,
+  rolloutOf,
+  rowOf,
+} from '../../__testUtils__/fixtures';
+import { RollbackGuardApi } from '../../api';
 import { RollbackGuardCard } from './RollbackGuardCard';
 
 const ENTITY_REF = 'component:default/payments-api';
@@ -25,7 +41,7 @@ const entity: Entity = {
 
 const validSummary: RollbackGuardSummary = {
   entityRef: ENTITY_REF,
-  provider: 'argo-rollouts',
+  providers: ['argo-rollouts'],
   valid: true,
   annotations: [
     {
@@ -49,7 +65,7 @@ const ENVIRONMENTS_MESSAGE =
 
 const invalidSummary: RollbackGuardSummary = {
   entityRef: ENTITY_REF,
-  provider: 'ledger',
+  providers: ['ledger'],
   valid: false,
   annotations: [
     {
@@ -68,29 +84,27 @@ const invalidSummary: RollbackGuardSummary = {
   ],
 };
 
-function makeApi() {
-  const getSummary = jest.fn<
-    ReturnType<RollbackGuardApi['getSummary']>,
-    Parameters<RollbackGuardApi['getSummary']>
-  >();
-  const api: RollbackGuardApi = { getSummary };
-  return { api, getSummary };
-}
+const rollout = rolloutOf(ENTITY_REF);
 
 async function renderCard(api: RollbackGuardApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[rollbackGuardApiRef, api]]}>
-      <EntityProvider entity={entity}>
-        <RollbackGuardCard />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+  return renderForEntity(entity, api, <RollbackGuardCard />);
+}
+
+function loaded(
+  summary: RollbackGuardSummary = validSummary,
+  status: RolloutStatus = rollout,
+) {
+  const mocks = makeApi();
+  mocks.getSummary.mockResolvedValue(summary);
+  mocks.getRolloutStatus.mockResolvedValue(status);
+  return mocks;
 }
 
 describe('RollbackGuardCard', () => {
-  it('shows a progress indicator while the summary is loading', async () => {
-    const { api, getSummary } = makeApi();
+  it('asks for the summary and the rollout status at once, and shows progress meanwhile', async () => {
+    const { api, getSummary, getRolloutStatus } = makeApi();
     getSummary.mockReturnValue(new Promise(() => {}));
+    getRolloutStatus.mockReturnValue(new Promise(() => {}));
 
     await renderCard(api);
 
@@ -100,19 +114,24 @@ describe('RollbackGuardCard', () => {
         name: 'Loading Rollback Guard',
       }),
     ).toBeInTheDocument();
+    // Neither waits for the other
     expect(getSummary).toHaveBeenCalledTimes(1);
     expect(getSummary).toHaveBeenCalledWith(ENTITY_REF);
-    expect(screen.queryByText(/Provider:/)).not.toBeInTheDocument();
+    expect(getRolloutStatus).toHaveBeenCalledTimes(1);
+    expect(getRolloutStatus).toHaveBeenCalledWith(ENTITY_REF);
+    expect(
+      screen.queryByRole('table', { name: 'Rollout status' }),
+    ).not.toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: 'Try again' }),
     ).not.toBeInTheDocument();
   });
 
-  it('shows the error and retries when asked', async () => {
-    const { api, getSummary } = makeApi();
-    getSummary
-      .mockRejectedValueOnce(new Error('Rollback Guard backend is down'))
-      .mockResolvedValueOnce(validSummary);
+  it('shows the error and retries both requests when asked', async () => {
+    const { api, getSummary, getRolloutStatus } = loaded();
+    getRolloutStatus.mockRejectedValueOnce(
+      new Error('Rollback Guard backend is down'),
+    );
 
     await renderCard(api);
 
@@ -125,13 +144,15 @@ describe('RollbackGuardCard', () => {
       screen.getByText('Rollback Guard backend is down'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
-    expect(getSummary).toHaveBeenCalledTimes(1);
+    expect(getRolloutStatus).toHaveBeenCalledTimes(1);
 
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
 
-    await waitFor(() => expect(getSummary).toHaveBeenCalledTimes(2));
-    expect(getSummary).toHaveBeenLastCalledWith(ENTITY_REF);
-    expect(await screen.findByText('Configuration valid')).toBeInTheDocument();
+    await waitFor(() => expect(getRolloutStatus).toHaveBeenCalledTimes(2));
+    expect(getSummary).toHaveBeenCalledTimes(2);
+    expect(getRolloutStatus).toHaveBeenLastCalledWith(ENTITY_REF);
+    const table = await findRolloutTable();
+    expect(rowOf(table, 'production')).toHaveTextContent('1.5.0');
     expect(
       screen.queryByText('Error: Rollback Guard could not load this entity'),
     ).not.toBeInTheDocument();
@@ -141,7 +162,7 @@ describe('RollbackGuardCard', () => {
   });
 
   it("shows the backend's message for a ResponseError", async () => {
-    const { api, getSummary } = makeApi();
+    const { api, getSummary } = loaded();
     const message = `No entity ${ENTITY_REF} in the catalog`;
     getSummary.mockImplementation(async () => {
       throw await ResponseError.fromResponse(
@@ -178,13 +199,15 @@ describe('RollbackGuardCard', () => {
   });
 
   it('explains how to set up Rollback Guard when there are no annotations', async () => {
-    const { api, getSummary } = makeApi();
-    getSummary.mockResolvedValue({
-      entityRef: ENTITY_REF,
-      provider: 'ledger',
-      valid: true,
-      annotations: [],
-    });
+    const { api } = loaded(
+      {
+        entityRef: ENTITY_REF,
+        providers: ['ledger'],
+        valid: true,
+        annotations: [],
+      },
+      rolloutOf(ENTITY_REF, []),
+    );
 
     await renderCard(api);
 
@@ -206,45 +229,212 @@ describe('RollbackGuardCard', () => {
           ),
       ),
     ).toBeInTheDocument();
-    expect(screen.queryByText(/Provider:/)).not.toBeInTheDocument();
-    expect(screen.queryByText('Configuration valid')).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Rollout status' }),
+    ).not.toBeInTheDocument();
   });
 
-  it('shows the provider, environments and a valid configuration', async () => {
-    const { api, getSummary } = makeApi();
-    getSummary.mockResolvedValue(validSummary);
+  it('shows per environment the version, strategy, state, traffic split and age', async () => {
+    const { api } = loaded();
 
     await renderCard(api);
 
-    expect(await screen.findByText('Configuration valid')).toBeInTheDocument();
-    expect(screen.getByText(/Provider:/)).toHaveTextContent(
-      'Provider: argo-rollouts',
-    );
-    const environments = screen.getByLabelText('Environments');
-    expect(within(environments).getByText('staging')).toBeInTheDocument();
-    expect(within(environments).getByText('production')).toBeInTheDocument();
-    expect(environments).toHaveTextContent(/^stagingproduction$/);
-    expect(screen.queryByText(/need(s)? fixing/)).not.toBeInTheDocument();
-    // Only invalid annotations are listed on the card
+    const table = await findRolloutTable();
+    const rows = within(table).getAllByRole('rowheader');
+    // In the order the backend gives them
+    expect(rows.map(row => row.textContent)).toEqual(['staging', 'production']);
+
+    const production = rowOf(table, 'production');
+    const version = within(production).getByText('1.5.0');
+    expect(version.tagName).toBe('CODE');
+    expect(within(production).getByText('canary')).toBeInTheDocument();
+    expect(within(production).getByText('progressing')).toBeInTheDocument();
     expect(
-      within(
-        screen.getByRole('list', { name: 'Rollback Guard annotations' }),
-      ).queryAllByRole('listitem'),
-    ).toHaveLength(0);
-    expect(screen.queryByTitle('invalid')).not.toBeInTheDocument();
-    expect(getSummary).toHaveBeenCalledWith(ENTITY_REF);
+      within(production).getByTestId('status-running'),
+    ).toBeInTheDocument();
+    expect(within(production).getByText('20% on 1.5.0')).toBeInTheDocument();
+    expect(within(production).getByText('80% on 1.4.2')).toBeInTheDocument();
+    expect(within(production).getByText('12 min ago')).toBeInTheDocument();
+    expect(
+      within(production).queryByRole('progressbar'),
+    ).not.toBeInTheDocument();
+
+    // Nothing about annotations when they are all valid
+    expect(screen.queryByText(/need(s)? fixing/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('list', { name: 'Rollback Guard annotations' }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
-  it('lists the annotations that need fixing', async () => {
-    const { api, getSummary } = makeApi();
-    getSummary.mockResolvedValue(invalidSummary);
+  it('shows the progress of a rolling deployment', async () => {
+    const { api } = loaded();
+
+    await renderCard(api);
+
+    const staging = rowOf(await findRolloutTable(), 'staging');
+    expect(within(staging).getByText('1.5.1')).toBeInTheDocument();
+    expect(within(staging).getByText('rolling')).toBeInTheDocument();
+    const progress = within(staging).getByRole('progressbar', {
+      name: 'Rollout of 1.5.1',
+    });
+    expect(progress).toHaveAttribute('aria-valuenow', '50');
+    expect(within(staging).getByText('50%')).toBeInTheDocument();
+    expect(within(staging).getByText('3 min ago')).toBeInTheDocument();
+    expect(within(staging).queryByText(/% on /)).not.toBeInTheDocument();
+  });
+
+  it('says "stable" when the version the rest of the traffic is on is not known', async () => {
+    const { api } = loaded(
+      validSummary,
+      rolloutOf(ENTITY_REF, [
+        {
+          environment: 'production',
+          current: { ...CANARY, strategy: 'blue-green', trafficPercent: 35 },
+        },
+      ]),
+    );
+
+    await renderCard(api);
+
+    const production = rowOf(await findRolloutTable(), 'production');
+    expect(within(production).getByText('blue-green')).toBeInTheDocument();
+    expect(within(production).getByText('35% on 1.5.0')).toBeInTheDocument();
+    expect(within(production).getByText('65% on stable')).toBeInTheDocument();
+  });
+
+  it('shows all the traffic on a version that took it all', async () => {
+    const { api } = loaded(
+      validSummary,
+      rolloutOf(ENTITY_REF, [
+        {
+          environment: 'production',
+          current: deployment({
+            id: 'bg',
+            environment: 'production',
+            version: '2.0.0',
+            strategy: 'blue-green',
+            trafficPercent: 100,
+          }),
+        },
+      ]),
+    );
+
+    await renderCard(api);
+
+    const production = rowOf(await findRolloutTable(), 'production');
+    expect(within(production).getByText('100% on 2.0.0')).toBeInTheDocument();
+    expect(production).not.toHaveTextContent(/stable|·/);
+    expect(within(production).getByText('succeeded')).toBeInTheDocument();
+    expect(within(production).getByTestId('status-ok')).toBeInTheDocument();
+  });
+
+  it('says so for an environment without a deployment, and still shows the others', async () => {
+    const { api } = loaded(
+      validSummary,
+      rolloutOf(ENTITY_REF, [
+        { environment: 'staging' },
+        { environment: 'production', current: CANARY },
+      ]),
+    );
+
+    await renderCard(api);
+
+    const table = await findRolloutTable();
+    const staging = rowOf(table, 'staging');
+    expect(staging).toHaveTextContent(/^stagingNo deployment recorded$/);
+    expect(rowOf(table, 'production')).not.toHaveTextContent(
+      'No deployment recorded',
+    );
+    expect(
+      within(rowOf(table, 'production')).getByText('20% on 1.5.0'),
+    ).toBeInTheDocument();
+  });
+
+  it('says so when there is no environment at all', async () => {
+    const { api } = loaded(validSummary, rolloutOf(ENTITY_REF, []));
+
+    await renderCard(api);
+
+    expect(
+      await screen.findByText(
+        'No environment declared and no deployment recorded yet.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Rollout status' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows a provider that could not answer with its reason, alongside the rest', async () => {
+    const { api } = loaded(
+      validSummary,
+      rolloutOf(ENTITY_REF, undefined, [
+        LEDGER_OK,
+        ARGO_UNKNOWN,
+        { ...ARGO_UNKNOWN, provider: 'flagger', title: 'Flagger', reason: '' },
+      ]),
+    );
+
+    await renderCard(api);
+
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts.map(alert => alert.textContent)).toEqual([
+      `Argo Rollouts: unknown — ${ARGO_REASON}`,
+      'Flagger: unknown',
+    ]);
+    // The ledger answered: it is not reported, and its deployments are shown
+    expect(screen.queryByText(/Ledger: unknown/)).not.toBeInTheDocument();
+    const table = screen.getByRole('table', { name: 'Rollout status' });
+    expect(
+      within(rowOf(table, 'production')).getByText('20% on 1.5.0'),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf(table, 'staging')).getByText('50%'),
+    ).toBeInTheDocument();
+  });
+
+  it.each<[DeploymentState, string]>([
+    ['pending', 'status-pending'],
+    ['progressing', 'status-running'],
+    ['paused', 'status-warning'],
+    ['succeeded', 'status-ok'],
+    ['failed', 'status-error'],
+    ['aborted', 'status-aborted'],
+    ['rolled-back', 'status-warning'],
+  ])('shows the %s state with its status color', async (state, testId) => {
+    const { api } = loaded(
+      validSummary,
+      rolloutOf(ENTITY_REF, [
+        {
+          environment: 'production',
+          current: { ...ROLLING, environment: 'production', state },
+        },
+      ]),
+    );
+
+    await renderCard(api);
+
+    const production = rowOf(await findRolloutTable(), 'production');
+    expect(within(production).getByText(state)).toBeInTheDocument();
+    expect(within(production).getByTestId(testId)).toBeInTheDocument();
+    expect(within(production).queryAllByTestId(/^status-/)).toHaveLength(1);
+  });
+
+  it('lists the annotations that need fixing, next to the environments', async () => {
+    const { api } = loaded(
+      invalidSummary,
+      rolloutOf(ENTITY_REF, [
+        { environment: 'staging', current: ROLLING },
+        { environment: 'Production!' },
+      ]),
+    );
 
     await renderCard(api);
 
     expect(
       await screen.findByText('2 annotations need fixing'),
     ).toBeInTheDocument();
-    expect(screen.queryByText('Configuration valid')).not.toBeInTheDocument();
     expect(screen.getByText(ARTIFACT_MESSAGE)).toBeInTheDocument();
     expect(screen.getByText(ENVIRONMENTS_MESSAGE)).toBeInTheDocument();
 
@@ -262,13 +452,18 @@ describe('RollbackGuardCard', () => {
     expect(
       screen.queryByText('rollback-guard/provider'),
     ).not.toBeInTheDocument();
-    // An invalid environments annotation yields no environment chips
-    expect(screen.getByLabelText('Environments')).toBeEmptyDOMElement();
+    // What the backend knows of the rollout is shown all the same
+    const table = screen.getByRole('table', { name: 'Rollout status' });
+    expect(
+      within(rowOf(table, 'staging')).getByText('1.5.1'),
+    ).toBeInTheDocument();
+    expect(rowOf(table, 'Production!')).toHaveTextContent(
+      'No deployment recorded',
+    );
   });
 
   it('uses the singular for a single annotation that needs fixing', async () => {
-    const { api, getSummary } = makeApi();
-    getSummary.mockResolvedValue({
+    const { api } = loaded({
       ...invalidSummary,
       annotations: [invalidSummary.annotations[0], validSummary.annotations[1]],
     });
@@ -279,8 +474,27 @@ describe('RollbackGuardCard', () => {
       await screen.findByText('1 annotation needs fixing'),
     ).toBeInTheDocument();
     expect(screen.getByText(ARTIFACT_MESSAGE)).toBeInTheDocument();
-    const environments = screen.getByLabelText('Environments');
-    expect(within(environments).getByText('staging')).toBeInTheDocument();
-    expect(within(environments).getByText('production')).toBeInTheDocument();
+    expect(
+      within(
+        screen.getByRole('list', { name: 'Rollback Guard annotations' }),
+      ).getAllByRole('listitem'),
+    ).toHaveLength(1);
+  });
+
+  it('tells the age from when the deployment started', async () => {
+    const startedAt = minutesAgo(3 * 60 + 5);
+    const { api } = loaded(
+      validSummary,
+      rolloutOf(ENTITY_REF, [
+        { environment: 'production', current: { ...CANARY, startedAt } },
+      ]),
+    );
+
+    await renderCard(api);
+
+    const production = rowOf(await findRolloutTable(), 'production');
+    const age = within(production).getByText('3 h ago');
+    expect(age.tagName).toBe('TIME');
+    expect(age).toHaveAttribute('dateTime', startedAt);
   });
 });

@@ -1,47 +1,26 @@
 import { InfoCard } from '@backstage/core-components';
-import { Box, Chip, Typography } from '@material-ui/core';
-import {
-  ANNOTATION_ENVIRONMENTS,
-  parseEnvironments,
-  RollbackGuardSummary,
-} from '@rollback-guard/plugin-rollback-guard-common';
-import { useRollbackGuardSummary } from '../../hooks/useRollbackGuardSummary';
+import { Box, Typography } from '@material-ui/core';
+import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
+import { useRollbackGuardOverview } from '../../hooks/useRollbackGuardOverview';
 import { AnnotationStatusList } from '../AnnotationStatusList';
-import { SummaryStates } from '../RollbackGuardStates';
+import { OverviewStates } from '../RollbackGuardStates';
+import { RolloutStatusTable } from '../RolloutStatusTable';
 
-function environmentsOf(summary: RollbackGuardSummary): string[] {
-  const annotation = summary.annotations.find(
-    a => a.name === ANNOTATION_ENVIRONMENTS && a.valid,
-  );
-  return annotation ? parseEnvironments(annotation.value) : [];
-}
-
-function CardBody(props: { summary: RollbackGuardSummary }) {
-  const { summary } = props;
-  const invalid = summary.annotations.filter(a => !a.valid);
-  const environments = environmentsOf(summary);
+/** The annotations that need fixing, if any, with what is wrong. */
+function InvalidAnnotations(props: { summary: RollbackGuardSummary }) {
+  const invalid = props.summary.annotations.filter(a => !a.valid);
+  if (invalid.length === 0) {
+    return null;
+  }
   return (
-    <>
-      <Typography variant="body2" gutterBottom>
-        Provider: <strong>{summary.provider}</strong>
-      </Typography>
-      <Box mb={1} aria-label="Environments">
-        {environments.map(name => (
-          <Chip key={name} size="small" label={name} />
-        ))}
-      </Box>
-      <Typography
-        variant="subtitle2"
-        color={invalid.length ? 'error' : 'initial'}
-      >
-        {invalid.length === 0
-          ? 'Configuration valid'
-          : `${invalid.length} annotation${
-              invalid.length > 1 ? 's need' : ' needs'
-            } fixing`}
+    <Box mt={2}>
+      <Typography variant="subtitle2" color="error">
+        {`${invalid.length} annotation${
+          invalid.length > 1 ? 's need' : ' needs'
+        } fixing`}
       </Typography>
       <AnnotationStatusList dense annotations={invalid} />
-    </>
+    </Box>
   );
 }
 
@@ -51,12 +30,17 @@ function CardBody(props: { summary: RollbackGuardSummary }) {
  * @public
  */
 export function RollbackGuardCard() {
-  const state = useRollbackGuardSummary();
+  const state = useRollbackGuardOverview();
   return (
     <InfoCard title="Rollback Guard">
-      <SummaryStates {...state}>
-        {summary => <CardBody summary={summary} />}
-      </SummaryStates>
+      <OverviewStates {...state}>
+        {({ summary, rollout }) => (
+          <>
+            <RolloutStatusTable rollout={rollout} />
+            <InvalidAnnotations summary={summary} />
+          </>
+        )}
+      </OverviewStates>
     </InfoCard>
   );
 }

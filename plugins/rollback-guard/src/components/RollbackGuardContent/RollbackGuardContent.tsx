@@ -1,40 +1,88 @@
 import { Content, InfoCard } from '@backstage/core-components';
 import { Grid, Typography } from '@material-ui/core';
-import { useRollbackGuardSummary } from '../../hooks/useRollbackGuardSummary';
+import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
+import { Fragment } from 'react';
+import { useRollbackGuardOverview } from '../../hooks/useRollbackGuardOverview';
 import { AnnotationStatusList } from '../AnnotationStatusList';
-import { SummaryStates } from '../RollbackGuardStates';
+import { DeploymentHistoryCard } from '../DeploymentHistory';
+import { OverviewStates } from '../RollbackGuardStates';
+import { RolloutStatusTable } from '../RolloutStatusTable';
+
+function separator(index: number, count: number): string {
+  if (index === 0) return '';
+  return index === count - 1 ? ' and ' : ', ';
+}
+
+/** "the <b>ledger</b> provider", "the <b>a</b>, <b>b</b> and <b>c</b> providers". */
+function Providers(props: { providers: string[] }) {
+  const { providers } = props;
+  return (
+    <>
+      the{' '}
+      {providers.map((name, i) => (
+        <Fragment key={name}>
+          {separator(i, providers.length)}
+          <strong>{name}</strong>
+        </Fragment>
+      ))}{' '}
+      provider{providers.length > 1 ? 's' : ''}
+    </>
+  );
+}
+
+function Configuration(props: { summary: RollbackGuardSummary }) {
+  const { summary } = props;
+  return (
+    <InfoCard title="Configuration" subheader={summary.entityRef}>
+      <Typography variant="body2">
+        Deployments are read from <Providers providers={summary.providers} />.{' '}
+        {summary.valid
+          ? 'Every rollback-guard/ annotation is valid.'
+          : "Some rollback-guard/ annotations are invalid: fix them in the entity's catalog-info.yaml."}
+      </Typography>
+      <AnnotationStatusList annotations={summary.annotations} />
+    </InfoCard>
+  );
+}
 
 /**
- * The Rollback Guard tab of an entity page.
+ * The Rollback Guard tab of an entity page: what runs where, the history of
+ * deployments, and the configuration.
  *
  * @public
  */
 export function RollbackGuardContent() {
-  const state = useRollbackGuardSummary();
+  const overview = useRollbackGuardOverview();
+  const { value, entityRef } = overview;
+  // The history is fetched alongside the overview; it is left out only once
+  // the overview says that Rollback Guard is not set up for the entity.
+  const notSetUp =
+    value !== undefined && value.summary.annotations.length === 0;
   return (
     <Content noPadding>
       <Grid container spacing={3}>
         <Grid item xs={12}>
-          <InfoCard
-            title="Configuration"
-            subheader={state.value ? state.value.entityRef : undefined}
-          >
-            <SummaryStates {...state}>
-              {summary => (
-                <>
-                  <Typography variant="body2">
-                    Deployments are read from the{' '}
-                    <strong>{summary.provider}</strong> provider.{' '}
-                    {summary.valid
-                      ? 'Every rollback-guard/ annotation is valid.'
-                      : "Some rollback-guard/ annotations are invalid: fix them in the entity's catalog-info.yaml."}
-                  </Typography>
-                  <AnnotationStatusList annotations={summary.annotations} />
-                </>
-              )}
-            </SummaryStates>
+          <InfoCard title="Rollout status">
+            <OverviewStates {...overview}>
+              {({ rollout }) => <RolloutStatusTable rollout={rollout} />}
+            </OverviewStates>
           </InfoCard>
         </Grid>
+        {!notSetUp && (
+          <Grid item xs={12}>
+            <DeploymentHistoryCard
+              entityRef={entityRef}
+              environments={
+                value?.rollout.environments.map(e => e.environment) ?? []
+              }
+            />
+          </Grid>
+        )}
+        {value && !notSetUp && (
+          <Grid item xs={12}>
+            <Configuration summary={value.summary} />
+          </Grid>
+        )}
       </Grid>
     </Content>
   );

@@ -1,0 +1,80 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import Router from 'express-promise-router';
+
+/** Example entities the backend tests share. */
+export const testEntities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'payments-api',
+      namespace: 'default',
+      annotations: {
+        'rollback-guard/environments': 'staging, production',
+      },
+    },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'checkout-web',
+      namespace: 'default',
+      annotations: {
+        'rollback-guard/environments': 'production',
+        'rollback-guard/provider': 'ledger, flaky',
+      },
+    },
+  },
+];
+
+/**
+ * A stand-in for the catalog backend, so that the plugin's real
+ * CatalogClient makes real HTTP requests through discovery and auth. Records
+ * the principal of every request it serves.
+ */
+export function fakeCatalog(
+  options: { entities?: Entity[]; seenPrincipals?: unknown[] } = {},
+) {
+  const entities = options.entities ?? testEntities;
+  return createBackendPlugin({
+    pluginId: 'catalog',
+    register(env) {
+      env.registerInit({
+        deps: {
+          httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+        },
+        async init({ httpRouter, httpAuth }) {
+          const router = Router();
+          router.get(
+            '/entities/by-name/:kind/:namespace/:name',
+            async (req, res) => {
+              const credentials = await httpAuth.credentials(req);
+              options.seenPrincipals?.push(credentials.principal);
+              const entity = entities.find(
+                e =>
+                  e.kind.toLocaleLowerCase('en-US') === req.params.kind &&
+                  (e.metadata.namespace ?? 'default') ===
+                    req.params.namespace &&
+                  e.metadata.name === req.params.name,
+              );
+              if (!entity) {
+                res.status(404).json({
+                  error: { name: 'NotFoundError', message: 'not found' },
+                });
+                return;
+              }
+              res.json(entity);
+            },
+          );
+          httpRouter.use(router);
+        },
+      });
+    },
+  });
+}

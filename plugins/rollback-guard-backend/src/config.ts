@@ -1,0 +1,42 @@
+import { Config } from '@backstage/config';
+
+/**
+ * The plugin's settings, with their defaults; see config.d.ts.
+ *
+ * @internal
+ */
+export type RollbackGuardConfig = {
+  defaultProvider: string;
+  providerTimeoutMs: number;
+  ledger: {
+    maxEvidenceBytes: number;
+    retention: { maxDeploymentsPerEnvironment: number; maxAgeDays: number };
+  };
+};
+
+export function readRollbackGuardConfig(config: Config): RollbackGuardConfig {
+  const positive = (key: string, fallback: number) => {
+    const value = config.getOptionalNumber(`rollbackGuard.${key}`) ?? fallback;
+    if (!(value > 0)) {
+      throw new Error(
+        `rollbackGuard.${key} must be a positive number, got ${value}`,
+      );
+    }
+    return value;
+  };
+  return {
+    defaultProvider:
+      config.getOptionalString('rollbackGuard.defaultProvider') ?? 'ledger',
+    providerTimeoutMs: positive('providerTimeoutMs', 5000),
+    ledger: {
+      maxEvidenceBytes: positive('ledger.maxEvidenceBytes', 1024 * 1024),
+      retention: {
+        maxDeploymentsPerEnvironment: positive(
+          'ledger.retention.maxDeploymentsPerEnvironment',
+          200,
+        ),
+        maxAgeDays: positive('ledger.retention.maxAgeDays', 365),
+      },
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  CustomErrorBase,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  ANNOTATION_ENVIRONMENTS,
+  DEPLOYMENT_TRANSITIONS,
+  Deployment,
+  FINISHED_DEPLOYMENT_STATES,
+  parseAnnotationList,
+} from '@rollback-guard/plugin-rollback-guard-common';
+import { RollbackGuardStore } from '../database/RollbackGuardStore';
+import { EntityReader } from '../service/EntityReader';
+import { RecordDeploymentBody, StateChangeBody } from './schemas';
+
+/**
+ * Evidence over the configured size limit: refused whole, never truncated.
+ *
+ * @internal
+ */
+export class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413;
+}
+
+// The fields that identify what was deployed; a replay must not change them.
+const IDENTITY_FIELDS = [
+  'entityRef',
+  'environment',
+  'version',
+  'strategy',
+  'sourceCommit',
+] as const;
+
+/**
+ * The write side of the deployment ledger: CI records deployments and their
+ * state changes; every write is idempotent on the client-chosen id.
+ *
+ * @internal
+ */
+export class LedgerService {
+  constructor(
+    private readonly options: {
+      store: RollbackGuardStore;
+      entities: EntityReader;
+      auth: AuthService;
+      maxEvidenceBytes: number;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  async recordDeployment(
+    input: RecordDeploymentBody,
+  ): Promise<{ deployment: Deployment; created: boolean }> {
+    const evidenceBytes = input.evidence.reduce(
+      (sum, item) => sum + Buffer.byteLength(item.content ?? '', 'utf8'),
+      0,
+    );
+    if (evidenceBytes > this.options.maxEvidenceBytes) {
+      throw new PayloadTooLargeError(
+        `Evidence of deployment ${input.id} is ${evidenceBytes} bytes, over the limit of ${this.options.maxEvidenceBytes} bytes (rollbackGuard.ledger.maxEvidenceBytes); attach large files by reference instead`,
+      );
+    }
+
+    // The ledger is written by services (CI); it reads the catalog as itself.
+    const { entity, entityRef } = await this.options.entities.getEntity(
+      input.entityRef,
+      await this.options.auth.getOwnServiceCredentials(),
+    );
+    checkEnvironment(entity, input.environment);
+
+    const startedAt = input.startedAt ?? this.now().toISOString();
+    const finished = FINISHED_DEPLOYMENT_STATES.includes(input.state);
+    const deployment: Deployment = {
+      id: input.id,
+      entityRef,
+      environment: input.environment,
+      version: input.version,
+      ...(input.artifact ? { artifact: input.artifact } : {}),
+      strategy: input.strategy,
+      state: input.state,
+      ...(input.progressPercent !== undefined
+        ? { progressPercent: input.progressPercent }
+        : {}),
+      ...(input.trafficPercent !== undefined
+        ? { trafficPercent: input.trafficPercent }
+        : {}),
+      ...(input.sourceCommit ? { sourceCommit: input.sourceCommit } : {}),
+      ...(input.triggeredBy ? { triggeredBy: input.triggeredBy } : {}),
+      startedAt,
+      ...(input.finishedAt || finished
+        ? { finishedAt: input.finishedAt ?? startedAt }
+        : {}),
+    };
+    if (
+      deployment.finishedAt &&
+      Date.parse(deployment.finishedAt) < Date.parse(startedAt)
+    ) {
+      throw new InputError(
+        `Invalid body: body.finishedAt: ${deployment.finishedAt} is before startedAt ${startedAt}`,
+      );
+    }
+
+    const result = await this.options.store.recordDeployment(
+      deployment,
+      input.evidence,
+    );
+    if (!result.created) {
+      const changed = IDENTITY_FIELDS.filter(
+        field => (result.deployment[field] ?? '') !== (deployment[field] ?? ''),
+      );
+      if (changed.length > 0) {
+        throw new ConflictError(
+          `Deployment ${
+            input.id
+          } was already recorded with a different ${changed.join(
+            ', ',
+          )}; a deployment id names one deployment, choose a new id for a new one`,
+        );
+      }
+    }
+    return result;
+  }
+
+  async changeState(id: string, input: StateChangeBody): Promise<Deployment> {
+    // A concurrent writer can move the deployment between our read and our
+    // conditional write; then read again and re-check the transition.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.options.store.getDeployment(id);
+      if (!current) {
+        throw new NotFoundError(`No deployment ${id} in the ledger`);
+      }
+      if (
+        current.state === input.state &&
+        (input.progressPercent === undefined ||
+          input.progressPercent === current.progressPercent) &&
+        (input.trafficPercent === undefined ||
+          input.trafficPercent === current.trafficPercent)
+      ) {
+        return current; // a replay: nothing to change
+      }
+      if (!DEPLOYMENT_TRANSITIONS[current.state].includes(input.state)) {
+        throw new ConflictError(
+          `Deployment ${id} is ${current.state} and cannot become ${
+            input.state
+          }; from ${current.state} it can become ${
+            DEPLOYMENT_TRANSITIONS[current.state]
+              .filter(s => s !== current.state)
+              .join(', ') || 'nothing else'
+          }`,
+        );
+      }
+      const at = input.at ?? this.now().toISOString();
+      const finishes =
+        FINISHED_DEPLOYMENT_STATES.includes(input.state) &&
+        input.state !== current.state;
+      const applied = await this.options.store.changeState(id, current.state, {
+        state: input.state,
+        progressPercent: input.progressPercent,
+        trafficPercent: input.trafficPercent,
+        message: input.message,
+        at,
+        ...(finishes ? { finishedAt: at } : {}),
+      });
+      if (applied) {
+        return (await this.options.store.getDeployment(id))!;
+      }
+    }
+    throw new ConflictError(
+      `Deployment ${id} kept changing while this state change was applied; retry it`,
+    );
+  }
+}
+
+function checkEnvironment(entity: Entity, environment: string) {
+  const declared = entity.metadata.annotations?.[ANNOTATION_ENVIRONMENTS];
+  if (!declared) return;
+  const environments = parseAnnotationList(declared);
+  if (!environments.includes(environment)) {
+    throw new InputError(
+      `Invalid body: body.environment: "${environment}" is not one of the environments of ${
+        entity.metadata.name
+      } (${environments.join(
+        ', ',
+      )}, from its ${ANNOTATION_ENVIRONMENTS} annotation)`,
+    );
+  }
+}

@@ -1,0 +1,136 @@
+import { InputError } from '@backstage/errors';
+import {
+  DEPLOYMENT_STATES,
+  DEPLOYMENT_STRATEGIES,
+  DeploymentState,
+  DeploymentStrategy,
+  EVIDENCE_KINDS,
+  EvidenceKind,
+} from '@rollback-guard/plugin-rollback-guard-common';
+import { z } from 'zod';
+
+const isoDateTime = z
+  .string()
+  .datetime({
+    offset: true,
+    message: 'must be an ISO 8601 date-time, e.g. 2026-11-23T10:00:00Z',
+  });
+const percent = z.number().int().min(0).max(100);
+const strategy = z.enum(
+  DEPLOYMENT_STRATEGIES as [DeploymentStrategy, ...DeploymentStrategy[]],
+);
+const state = z.enum(
+  DEPLOYMENT_STATES as [DeploymentState, ...DeploymentState[]],
+);
+
+/** A deployment id chosen by the recording client: stable across retries. */
+export const deploymentId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+    'must be 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+  );
+
+const evidenceItem = z
+  .object({
+    kind: z.enum(EVIDENCE_KINDS as [EvidenceKind, ...EvidenceKind[]]),
+    name: z.string().min(1).max(255),
+    mediaType: z.string().max(255).optional(),
+    content: z.string().optional(),
+    reference: z.string().min(1).max(2048).optional(),
+  })
+  .strict()
+  .refine(item => item.content !== undefined || item.reference !== undefined, {
+    message: 'needs content or a reference',
+  });
+
+/** The body of `POST /ledger/deployments`. */
+export const recordDeploymentBody = z
+  .object({
+    id: deploymentId,
+    entityRef: z.string().min(1).max(255),
+    environment: z
+      .string()
+      .regex(
+        /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+        'must be lowercase letters, digits and dashes, at most 63 characters',
+      ),
+    version: z.string().min(1).max(128),
+    artifact: z
+      .object({
+        reference: z.string().min(1).max(1024).optional(),
+        digest: z
+          .string()
+          .regex(
+            /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/,
+            'must be an OCI digest, e.g. sha256:<64 hex digits>',
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    strategy,
+    state: state.default('pending'),
+    progressPercent: percent.optional(),
+    trafficPercent: percent.optional(),
+    sourceCommit: z
+      .string()
+      .regex(
+        /^[0-9a-fA-F]{7,64}$/,
+        'must be a commit hash (7 to 64 hex digits)',
+      )
+      .optional(),
+    triggeredBy: z.string().min(1).max(255).optional(),
+    startedAt: isoDateTime.optional(),
+    finishedAt: isoDateTime.optional(),
+    evidence: z.array(evidenceItem).max(200).default([]),
+  })
+  .strict();
+
+export type RecordDeploymentBody = z.infer<typeof recordDeploymentBody>;
+
+/** The body of `POST /ledger/deployments/:id/state`. */
+export const stateChangeBody = z
+  .object({
+    state,
+    progressPercent: percent.optional(),
+    trafficPercent: percent.optional(),
+    message: z.string().max(1000).optional(),
+    at: isoDateTime.optional(),
+  })
+  .strict();
+
+export type StateChangeBody = z.infer<typeof stateChangeBody>;
+
+/** What a provider answers for one deployment; checked before it is shown. */
+export const providedDeployment = z.object({
+  id: z.string().min(1),
+  entityRef: z.string().min(1),
+  environment: z.string().min(1),
+  version: z.string().min(1),
+  strategy,
+  state,
+  startedAt: isoDateTime,
+  finishedAt: isoDateTime.optional(),
+  progressPercent: percent.optional(),
+  trafficPercent: percent.optional(),
+});
+
+/**
+ * Parses input at the edge; the InputError names every offending field, e.g.
+ * `body.environment: must be lowercase letters...`.
+ */
+export function parseInput<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  input: unknown,
+  where: string,
+): T {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues
+      .map(issue => `${[where, ...issue.path].join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new InputError(`Invalid ${where}: ${issues}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,57 @@
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { CatalogApi } from '@backstage/catalog-client';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+
+/**
+ * Parses an entity reference given by a client; the kind is required, the
+ * namespace defaults to `default`.
+ */
+export function parseClientEntityRef(entityRef: string): CompoundEntityRef {
+  try {
+    return parseEntityRef(entityRef);
+  } catch (error) {
+    throw new InputError(
+      `Malformed entity ref "${entityRef}": expected "<kind>:[<namespace>/]<name>", e.g. "component:default/payments-api"`,
+    );
+  }
+}
+
+/**
+ * Reads entities from the catalog on behalf of a caller, so the catalog's own
+ * permissions decide what the caller may see.
+ *
+ * @internal
+ */
+export class EntityReader {
+  constructor(
+    private readonly options: { catalog: CatalogApi; auth: AuthService },
+  ) {}
+
+  /** The entity, or a NotFoundError naming it; InputError for a malformed ref. */
+  async getEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<{ entity: Entity; entityRef: string }> {
+    const ref = parseClientEntityRef(entityRef);
+    const { token } = await this.options.auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'catalog',
+    });
+    const entity = await this.options.catalog.getEntityByRef(ref, { token });
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${stringifyEntityRef(ref)} in the catalog`,
+      );
+    }
+    return { entity, entityRef: stringifyEntityRef(entity) };
+  }
+}

@@ -1,0 +1,179 @@
+import {
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusRunning,
+  StatusWarning,
+} from '@backstage/core-components';
+import {
+  Box,
+  Chip,
+  LinearProgress,
+  makeStyles,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import {
+  Deployment,
+  DeploymentState,
+  ProviderPart,
+} from '@rollback-guard/plugin-rollback-guard-common';
+import { ComponentType, PropsWithChildren } from 'react';
+import { formatAge, formatTimestamp } from '../format';
+
+const useStyles = makeStyles(theme => ({
+  version: {
+    fontFamily: 'monospace',
+    fontSize: theme.typography.body2.fontSize,
+  },
+  state: {
+    display: 'inline-flex',
+    alignItems: 'baseline',
+    whiteSpace: 'nowrap',
+  },
+  progress: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    minWidth: 96,
+  },
+  progressBar: { flexGrow: 1 },
+  nowrap: { whiteSpace: 'nowrap' },
+}));
+
+/** A deployment's version, in monospace, with its artifact as a tooltip. */
+export function Version(props: { deployment: Deployment }) {
+  const classes = useStyles();
+  const { version, artifact } = props.deployment;
+  const title = [artifact?.reference, artifact?.digest]
+    .filter(Boolean)
+    .join('\n');
+  return (
+    <code className={classes.version} title={title || undefined}>
+      {version}
+    </code>
+  );
+}
+
+/** How a deployment moves traffic: blue-green, canary, rolling, recreate. */
+export function StrategyChip(props: { strategy: string }) {
+  return <Chip size="small" variant="outlined" label={props.strategy} />;
+}
+
+const STATE_ICONS: Record<
+  DeploymentState,
+  ComponentType<PropsWithChildren<{}>>
+> = {
+  pending: StatusPending,
+  progressing: StatusRunning,
+  paused: StatusWarning,
+  succeeded: StatusOK,
+  failed: StatusError,
+  aborted: StatusAborted,
+  'rolled-back': StatusWarning,
+};
+
+/** Where a deployment stands, as a colored status icon and its name. */
+export function DeploymentStateLabel(props: { state: DeploymentState }) {
+  const classes = useStyles();
+  // A state this frontend does not know yet (a newer backend) shows as pending.
+  const Icon = STATE_ICONS[props.state] ?? StatusPending;
+  return (
+    <span className={classes.state}>
+      <Icon />
+      {props.state}
+    </span>
+  );
+}
+
+/** How long ago, with the date and time as a tooltip. */
+export function Age(props: { iso: string; now: number }) {
+  const classes = useStyles();
+  return (
+    <time
+      className={classes.nowrap}
+      dateTime={props.iso}
+      title={formatTimestamp(props.iso)}
+    >
+      {formatAge(props.iso, props.now)}
+    </time>
+  );
+}
+
+function percent(value: number): number {
+  return Math.min(100, Math.max(0, Math.round(value)));
+}
+
+/**
+ * How far a rollout has got: for canary and blue-green, the traffic split
+ * between the new version and the stable one ("stable" when its version is
+ * not known); for rolling, the share of instances updated.
+ */
+export function RolloutProgress(props: {
+  current: Deployment;
+  stable?: Deployment;
+}) {
+  const classes = useStyles();
+  const { strategy, version, trafficPercent, progressPercent } = props.current;
+  const showTraffic =
+    trafficPercent !== undefined &&
+    (strategy !== 'rolling' || progressPercent === undefined);
+
+  if (showTraffic) {
+    const onNew = percent(trafficPercent);
+    if (onNew === 100) {
+      return <span className={classes.nowrap}>100% on {version}</span>;
+    }
+    return (
+      <span>
+        <span className={classes.nowrap}>
+          {onNew}% on {version}
+        </span>
+        {' · '}
+        <span className={classes.nowrap}>
+          {100 - onNew}% on {props.stable?.version ?? 'stable'}
+        </span>
+      </span>
+    );
+  }
+  if (progressPercent !== undefined) {
+    const done = percent(progressPercent);
+    return (
+      <Box className={classes.progress}>
+        <LinearProgress
+          className={classes.progressBar}
+          variant="determinate"
+          value={done}
+          aria-label={`Rollout of ${version}`}
+        />
+        <Typography variant="body2" component="span">
+          {done}%
+        </Typography>
+      </Box>
+    );
+  }
+  return null;
+}
+
+/**
+ * One warning for each provider that could not answer, with its reason;
+ * nothing when every provider answered.
+ */
+export function UnknownSources(props: { sources: ProviderPart[] }) {
+  const unknown = props.sources.filter(part => part.status === 'unknown');
+  if (unknown.length === 0) {
+    return null;
+  }
+  return (
+    <Box mb={2}>
+      {unknown.map(part => (
+        <Box key={part.provider} mb={1}>
+          <Alert severity="warning">
+            {part.title}: unknown{part.reason ? ` — ${part.reason}` : ''}
+          </Alert>
+        </Box>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,9 @@
+export {
+  Age,
+  DeploymentStateLabel,
+  RolloutProgress,
+  StrategyChip,
+  UnknownSources,
+  Version,
+} from './DeploymentParts';
+export { DeploymentTable } from './DeploymentTable';

@@ -1,0 +1,2 @@
+export { RolloutStatusTable } from './RolloutStatusTable';
+export type { EnvironmentRollout } from './RolloutStatusTable';
