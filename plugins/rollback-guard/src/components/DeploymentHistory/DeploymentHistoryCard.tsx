@@ -152,6 +152,7 @@ export function DeploymentHistoryCard(props: {
         onChange={event => setEnvironment(event.target.value)}
         SelectProps={{ displayEmpty: true }}
         InputLabelProps={{ shrink: true }}
+        style={{ minWidth: 160, marginTop: 8 }}
       >
         <MenuItem value={ALL}>All</MenuItem>
         {props.environments.map(name => (

@@ -26,6 +26,7 @@ const useStyles = makeStyles(theme => ({
   version: {
     fontFamily: 'monospace',
     fontSize: theme.typography.body2.fontSize,
+    whiteSpace: 'nowrap',
   },
   state: {
     display: 'inline-flex',

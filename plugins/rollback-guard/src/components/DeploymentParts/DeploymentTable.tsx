@@ -1,4 +1,5 @@
 import {
+  Box,
   Table,
   TableBody,
   TableCell,
@@ -30,16 +31,21 @@ export function DeploymentTable(props: {
           {props.emptyText}
         </Typography>
       ) : (
-        <Table size="small" aria-label={props.label}>
-          <TableHead>
-            <TableRow>
-              {props.columns.map(column => (
-                <TableCell key={column}>{column}</TableCell>
-              ))}
-            </TableRow>
-          </TableHead>
-          <TableBody>{props.rows}</TableBody>
-        </Table>
+        // Scrolls sideways rather than overflow a narrow card.
+        <Box overflow="auto">
+          <Table size="small" aria-label={props.label}>
+            <TableHead>
+              <TableRow>
+                {props.columns.map(column => (
+                  <TableCell key={column} style={{ whiteSpace: 'nowrap' }}>
+                    {column}
+                  </TableCell>
+                ))}
+              </TableRow>
+            </TableHead>
+            <TableBody>{props.rows}</TableBody>
+          </Table>
+        </Box>
       )}
     </>
   );

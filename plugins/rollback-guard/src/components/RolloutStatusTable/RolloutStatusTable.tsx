@@ -16,7 +16,12 @@ function EnvironmentRow(props: { rollout: EnvironmentRollout; now: number }) {
   const { environment, current, stable } = props.rollout;
   return (
     <TableRow>
-      <TableCell component="th" scope="row" role="rowheader">
+      <TableCell
+        component="th"
+        scope="row"
+        role="rowheader"
+        style={{ whiteSpace: 'nowrap' }}
+      >
         <strong>{environment}</strong>
       </TableCell>
       {current ? (
