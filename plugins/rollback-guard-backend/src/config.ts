@@ -8,6 +8,11 @@ import { Config } from '@backstage/config';
 export type RollbackGuardConfig = {
   defaultProvider: string;
   providerTimeoutMs: number;
+  readiness: {
+    candidates: number;
+    checkTimeoutMs: number;
+    refreshIntervalMinutes: number;
+  };
   ledger: {
     maxEvidenceBytes: number;
     retention: { maxDeploymentsPerEnvironment: number; maxAgeDays: number };
@@ -28,6 +33,11 @@ export function readRollbackGuardConfig(config: Config): RollbackGuardConfig {
     defaultProvider:
       config.getOptionalString('rollbackGuard.defaultProvider') ?? 'ledger',
     providerTimeoutMs: positive('providerTimeoutMs', 5000),
+    readiness: {
+      candidates: Math.round(positive('readiness.candidates', 3)),
+      checkTimeoutMs: positive('readiness.checkTimeoutMs', 10_000),
+      refreshIntervalMinutes: positive('readiness.refreshIntervalMinutes', 10),
+    },
     ledger: {
       maxEvidenceBytes: positive('ledger.maxEvidenceBytes', 1024 * 1024),
       retention: {

@@ -3,12 +3,17 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { CatalogClient } from '@backstage/catalog-client';
-import { rollbackGuardProvidersExtensionPoint } from '@rollback-guard/plugin-rollback-guard-node';
+import {
+  rollbackGuardChecksExtensionPoint,
+  rollbackGuardProvidersExtensionPoint,
+} from '@rollback-guard/plugin-rollback-guard-node';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
 import { LedgerService } from './ledger/LedgerService';
 import { LedgerProvider } from './providers/LedgerProvider';
 import { ProviderRegistry } from './providers/ProviderRegistry';
+import { CheckRegistry, ReadinessEngine } from './readiness/ReadinessEngine';
+import { ReadinessService } from './readiness/ReadinessService';
 import { EntityReader } from './service/EntityReader';
 import { createRouter } from './service/router';
 import { RolloutService } from './service/RolloutService';
@@ -22,11 +27,15 @@ import { SummaryService } from './service/SummaryService';
 export const rollbackGuardPlugin = createBackendPlugin({
   pluginId: 'rollback-guard',
   register(env) {
-    // Modules add their providers here during their own init, which runs
-    // before the plugin's.
+    // Modules add their providers and checks here during their own init,
+    // which runs before the plugin's.
     const providers = new ProviderRegistry();
     env.registerExtensionPoint(rollbackGuardProvidersExtensionPoint, {
       addProvider: provider => providers.add(provider),
+    });
+    const checks = new CheckRegistry();
+    env.registerExtensionPoint(rollbackGuardChecksExtensionPoint, {
+      addCheck: check => checks.add(check),
     });
 
     env.registerInit({
@@ -55,19 +64,33 @@ export const rollbackGuardPlugin = createBackendPlugin({
         providers.add(new LedgerProvider(store));
         providers.setDefault(settings.defaultProvider);
 
-        const entities = new EntityReader({
-          catalog: new CatalogClient({ discoveryApi: discovery }),
+        const catalog = new CatalogClient({ discoveryApi: discovery });
+        const entities = new EntityReader({ catalog, auth });
+        const rolloutService = new RolloutService({
+          entities,
+          providers,
+          timeoutMs: settings.providerTimeoutMs,
+          logger,
+        });
+        const readinessService = new ReadinessService({
+          entities,
+          engine: new ReadinessEngine({
+            rollouts: rolloutService,
+            checks,
+            candidates: settings.readiness.candidates,
+            checkTimeoutMs: settings.readiness.checkTimeoutMs,
+            logger,
+          }),
+          store,
+          catalog,
           auth,
+          logger,
         });
         const router = await createRouter({
           httpAuth,
           summaryService: new SummaryService({ entities, providers }),
-          rolloutService: new RolloutService({
-            entities,
-            providers,
-            timeoutMs: settings.providerTimeoutMs,
-            logger,
-          }),
+          rolloutService,
+          readinessService,
           ledgerService: new LedgerService({
             store,
             entities,
@@ -99,8 +122,25 @@ export const rollbackGuardPlugin = createBackendPlugin({
           },
         });
 
+        // On one replica at a time: the scheduler's lock is in the database.
+        await scheduler.scheduleTask({
+          id: 'rollback-guard-readiness-refresh',
+          frequency: { minutes: settings.readiness.refreshIntervalMinutes },
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            const refreshed = await readinessService.refreshAll();
+            logger.info(`Readiness refreshed for ${refreshed} entities`);
+          },
+        });
+
         logger.info(
-          `Rollback Guard ready; providers: ${providers.ids().join(', ')}`,
+          `Rollback Guard ready; providers: ${providers.ids().join(
+            ', ',
+          )}; checks: ${checks
+            .all()
+            .map(check => check.id)
+            .join(', ') || 'none'}`,
         );
       },
     });

@@ -6,4 +6,5 @@
 
 export * from './annotations';
 export * from './deployments';
+export * from './readiness';
 export * from './types';

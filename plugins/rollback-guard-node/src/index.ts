@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 
+export * from './checks';
 export * from './extensions';

@@ -9,6 +9,7 @@ import {
   EvidenceItem,
   EvidenceKind,
   EvidenceSummary,
+  ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { DeploymentCursor } from '@rollback-guard/plugin-rollback-guard-node';
 import { Knex } from 'knex';
@@ -25,6 +26,7 @@ const migrationsDir = resolvePackagePath(
 const DEPLOYMENTS = 'rollback_guard_deployments';
 const EVENTS = 'rollback_guard_deployment_events';
 const EVIDENCE = 'rollback_guard_evidence';
+const READINESS = 'rollback_guard_readiness';
 // Keeps `whereIn` lists under SQLite's and PostgreSQL's parameter limits.
 const CHUNK = 500;
 
@@ -307,6 +309,25 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
       });
     }
     return doomed.length;
+  }
+
+  async saveSnapshot(snapshot: ReadinessSnapshot): Promise<void> {
+    await this.db(READINESS)
+      .insert({
+        entity_ref: snapshot.entityRef,
+        computed_at: new Date(snapshot.computedAt),
+        snapshot: JSON.stringify(snapshot),
+      })
+      .onConflict('entity_ref')
+      .merge(['computed_at', 'snapshot']);
+  }
+
+  async getSnapshot(entityRef: string): Promise<ReadinessSnapshot | undefined> {
+    const row: { snapshot: string } | undefined = await this.db(READINESS)
+      .select('snapshot')
+      .where({ entity_ref: entityRef })
+      .first();
+    return row ? (JSON.parse(row.snapshot) as ReadinessSnapshot) : undefined;
   }
 
   private async withEvidence(rows: DeploymentRow[]): Promise<Deployment[]> {

@@ -2,6 +2,7 @@ import {
   Deployment,
   DeploymentState,
   EvidenceItem,
+  ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { DeploymentCursor } from '@rollback-guard/plugin-rollback-guard-node';
 
@@ -61,4 +62,7 @@ export interface RollbackGuardStore {
     maxPerEnvironment: number;
     olderThan: Date;
   }): Promise<number>;
+  /** Stores the readiness of an entity, replacing the previous one. */
+  saveSnapshot(snapshot: ReadinessSnapshot): Promise<void>;
+  getSnapshot(entityRef: string): Promise<ReadinessSnapshot | undefined>;
 }

@@ -29,6 +29,7 @@ describe('openapi.yaml', () => {
       summaryService: {} as any,
       rolloutService: {} as any,
       ledgerService: {} as any,
+      readinessService: {} as any,
       maxBodyBytes: 1024,
     });
     const served = (router.stack as Layer[])

@@ -20,6 +20,7 @@ import {
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { providedDeployment } from '../ledger/schemas';
 import { ProviderRegistry } from '../providers/ProviderRegistry';
+import { withinBudget } from './budget';
 import { EntityReader } from './EntityReader';
 
 type Answer<T> = { part: ProviderPart; value?: T };
@@ -87,6 +88,11 @@ export class RolloutService {
       entityRef,
       credentials,
     );
+    return this.rolloutStatusOf(entity, ref);
+  }
+
+  /** The rollout status of an entity already read from the catalog. */
+  async rolloutStatusOf(entity: Entity, ref: string): Promise<RolloutStatus> {
     const declared = declaredEnvironments(entity);
     const answers = await this.askProviders(entity, ref, (provider, request) =>
       provider.getCurrentDeployments(request),
@@ -163,6 +169,16 @@ export class RolloutService {
       entityRef,
       credentials,
     );
+    return this.historyOf(entity, ref, { ...options, before });
+  }
+
+  /** A page of the history of an entity already read from the catalog. */
+  async historyOf(
+    entity: Entity,
+    ref: string,
+    options: { environment?: string; limit: number; before?: DeploymentCursor },
+  ): Promise<DeploymentHistoryPage> {
+    const { before } = options;
     // One more than a page from each provider tells whether another page exists.
     const answers = await this.askProviders(entity, ref, (provider, request) =>
       provider.listDeployments({
@@ -222,39 +238,23 @@ export class RolloutService {
     provider: DeploymentProvider,
     work: (signal: AbortSignal) => Promise<T>,
   ): Promise<Answer<T>> {
-    const { timeoutMs, logger } = this.options;
-    const controller = new AbortController();
-    const started = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const part = (extra: Partial<ProviderPart>): ProviderPart => ({
+    const answer = await withinBudget(this.options.timeoutMs, work);
+    const part: ProviderPart = {
       provider: provider.id,
       title: provider.title,
       status: 'ok',
-      durationMs: Date.now() - started,
-      ...extra,
-    });
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          controller.abort();
-          reject(new Error(`did not answer within ${timeoutMs} ms`));
-        }, timeoutMs);
-      });
-      const value = await Promise.race([work(controller.signal), timeout]);
-      return { part: part({}), value };
-    } catch (error) {
-      const reason = `${provider.title} ${
-        error instanceof Error ? error.message : String(error)
-      }`;
-      logger.warn(`Rollback Guard provider ${provider.id}: ${reason}`);
-      return { part: part({ status: 'unknown', reason }) };
-    } finally {
-      clearTimeout(timer);
+      durationMs: answer.durationMs,
+    };
+    if (answer.ok) {
+      return { part, value: answer.value };
     }
+    const reason = `${provider.title} ${answer.error}`;
+    this.options.logger.warn(`Rollback Guard provider ${provider.id}: ${reason}`);
+    return { part: { ...part, status: 'unknown', reason } };
   }
 }
 
-function declaredEnvironments(entity: Entity): string[] {
+export function declaredEnvironments(entity: Entity): string[] {
   const value = entity.metadata.annotations?.[ANNOTATION_ENVIRONMENTS];
   return value ? parseAnnotationList(value) : [];
 }

@@ -9,6 +9,7 @@ import {
   recordDeploymentBody,
   stateChangeBody,
 } from '../ledger/schemas';
+import { ReadinessService } from '../readiness/ReadinessService';
 import { RolloutService } from './RolloutService';
 import { SummaryService } from './SummaryService';
 
@@ -37,10 +38,17 @@ export async function createRouter(options: {
   summaryService: SummaryService;
   rolloutService: RolloutService;
   ledgerService: LedgerService;
+  readinessService: ReadinessService;
   /** Request bodies larger than this are refused with 413. */
   maxBodyBytes: number;
 }): Promise<express.Router> {
-  const { httpAuth, summaryService, rolloutService, ledgerService } = options;
+  const {
+    httpAuth,
+    summaryService,
+    rolloutService,
+    ledgerService,
+    readinessService,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: options.maxBodyBytes }));
 
@@ -64,6 +72,18 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
     const { entityRef, ...page } = parseInput(historyQuery, req.query, 'query');
     res.json(await rolloutService.getHistory(entityRef, page, credentials));
+  });
+
+  router.get('/readiness', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = parseInput(entityQuery, req.query, 'query');
+    res.json(await readinessService.getSnapshot(entityRef, credentials));
+  });
+
+  router.post('/readiness/refresh', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = parseInput(entityQuery, req.body, 'body');
+    res.json(await readinessService.refresh(entityRef, credentials));
   });
 
   // The ledger is written by CI, which authenticates as a service (an

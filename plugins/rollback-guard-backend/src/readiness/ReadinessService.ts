@@ -1,0 +1,112 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS, CatalogApi } from '@backstage/catalog-client';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATION_ARTIFACT,
+  ANNOTATION_ENVIRONMENTS,
+  ANNOTATION_PROVIDER,
+  ReadinessSnapshot,
+} from '@rollback-guard/plugin-rollback-guard-common';
+import { RollbackGuardStore } from '../database/RollbackGuardStore';
+import { EntityReader } from '../service/EntityReader';
+import { ReadinessEngine } from './ReadinessEngine';
+
+// Entities refreshed at once by the scheduled task.
+const REFRESH_CONCURRENCY = 4;
+
+/**
+ * Readiness snapshots: read fast by the card, recomputed on a schedule and
+ * on demand. Reading an entity's snapshot still asks the catalog whether the
+ * caller may see the entity.
+ *
+ * @internal
+ */
+export class ReadinessService {
+  constructor(
+    private readonly options: {
+      entities: EntityReader;
+      engine: ReadinessEngine;
+      store: RollbackGuardStore;
+      catalog: CatalogApi;
+      auth: AuthService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** The stored snapshot; computed now if there is none yet. */
+  async getSnapshot(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<ReadinessSnapshot> {
+    const { entity, entityRef: ref } = await this.options.entities.getEntity(
+      entityRef,
+      credentials,
+    );
+    return (
+      (await this.options.store.getSnapshot(ref)) ??
+      this.computeAndSave(entity, ref)
+    );
+  }
+
+  /** Runs the checks again now. */
+  async refresh(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<ReadinessSnapshot> {
+    const { entity, entityRef: ref } = await this.options.entities.getEntity(
+      entityRef,
+      credentials,
+    );
+    return this.computeAndSave(entity, ref);
+  }
+
+  /** Recomputes every entity with Rollback Guard annotations. */
+  async refreshAll(): Promise<number> {
+    const { token } = await this.options.auth.getPluginRequestToken({
+      onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
+      targetPluginId: 'catalog',
+    });
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: [ANNOTATION_ENVIRONMENTS, ANNOTATION_ARTIFACT, ANNOTATION_PROVIDER].map(
+          annotation => ({
+            [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
+          }),
+        ),
+      },
+      { token },
+    );
+    let next = 0;
+    let failures = 0;
+    await Promise.all(
+      Array.from({ length: REFRESH_CONCURRENCY }, async () => {
+        while (next < items.length) {
+          const entity = items[next++];
+          const ref = stringifyEntityRef(entity);
+          try {
+            await this.computeAndSave(entity, ref);
+          } catch (error) {
+            failures++;
+            this.options.logger.warn(
+              `Rollback Guard could not compute the readiness of ${ref}: ${error}`,
+            );
+          }
+        }
+      }),
+    );
+    return items.length - failures;
+  }
+
+  private async computeAndSave(
+    entity: Entity,
+    ref: string,
+  ): Promise<ReadinessSnapshot> {
+    const snapshot = await this.options.engine.compute(entity, ref);
+    await this.options.store.saveSnapshot(snapshot);
+    return snapshot;
+  }
+}

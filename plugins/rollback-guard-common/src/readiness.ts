@@ -1,0 +1,104 @@
+import { Deployment } from './deployments';
+
+/**
+ * A check's answer for one candidate. `unknown` means the check could not
+ * find out (its source was down, slow, or refused it); it is never a pass.
+ *
+ * @public
+ */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
+
+/**
+ * How risky going back to a candidate is, from all its check results.
+ * `blocked`: going back is not possible or would do harm.
+ *
+ * @public
+ */
+export type Risk = 'low' | 'medium' | 'high' | 'blocked';
+
+/**
+ * @public
+ */
+export const RISKS: readonly Risk[] = ['low', 'medium', 'high', 'blocked'];
+
+/**
+ * What Rollback Guard recommends for an environment.
+ *
+ * @public
+ */
+export type RecommendedAction =
+  | 'roll-back'
+  | 'roll-forward'
+  | 'pause'
+  | 'fail-back'
+  | 'do-nothing';
+
+/**
+ * A fact a check read, shown next to its result.
+ *
+ * @public
+ */
+export type CheckEvidence = { label: string; value: string };
+
+/**
+ * One check's result for one candidate.
+ *
+ * @public
+ */
+export type CheckResult = {
+  checkId: string;
+  title: string;
+  status: CheckStatus;
+  /** One line, e.g. "sha256:4f2a… is present in registry.example.com". */
+  summary: string;
+  details?: string;
+  evidence: CheckEvidence[];
+  /** What to do about a warn, fail or unknown. */
+  remediation?: string;
+  /** A fail that makes going back impossible, e.g. the artifact is gone. */
+  blocking?: boolean;
+  durationMs: number;
+};
+
+/**
+ * The readiness of one candidate: its check results and the risk they add
+ * up to, with the reasons in order of weight.
+ *
+ * @public
+ */
+export type CandidateReadiness = {
+  /** The earlier deployment one would go back to. */
+  candidate: Deployment;
+  risk: Risk;
+  reasons: string[];
+  checks: CheckResult[];
+};
+
+/**
+ * Readiness of one environment: its candidates, best first, and what to do.
+ *
+ * @public
+ */
+export type EnvironmentReadiness = {
+  environment: string;
+  current?: Deployment;
+  /** Newest first: the last successful deployments before the current one. */
+  candidates: CandidateReadiness[];
+  /** The risk of going back to the best candidate; `blocked` with none. */
+  risk: Risk;
+  /** The risk's reasons, heaviest first. */
+  reasons: string[];
+  recommendation: { action: RecommendedAction; reason: string };
+};
+
+/**
+ * The stored result of the readiness checks of one entity.
+ *
+ * @public
+ */
+export type ReadinessSnapshot = {
+  entityRef: string;
+  /** ISO 8601: when the checks ran. */
+  computedAt: string;
+  environments: EnvironmentReadiness[];
+};
