@@ -130,7 +130,11 @@ async function main() {
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
   if (pg) {
     await dropBenchDatabase(pg);
-    await bench('postgres', { client: 'pg', connection: pg, prefix: PG_PREFIX });
+    await bench('postgres', {
+      client: 'pg',
+      connection: pg,
+      prefix: PG_PREFIX,
+    });
     await dropBenchDatabase(pg);
   } else {
     process.stdout.write(
