@@ -75,6 +75,31 @@ test('the seeded canary shows its traffic split on the card', async ({
   await expect(production.getByText('canary', { exact: true })).toBeVisible();
 });
 
+test('the card shows the rollback risk with its reason', async ({ page }) => {
+  await signInAsGuest(page);
+  // orders-api's rolling deployment of 3.0.0 to production failed half-way.
+  await page.goto('/catalog/default/component/orders-api');
+  const card = rollbackGuardCard(page);
+  const production = card
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: 'production' }) });
+  await expect(
+    production.getByText(/^(low risk|medium risk|high risk|blocked)$/),
+  ).toBeVisible();
+  // One line per environment where acting is recommended: the environment,
+  // the action in words and the reason, which names the failed rollout.
+  await expect(
+    card
+      .getByRole('list', { name: 'Recommendations' })
+      .getByRole('listitem')
+      .filter({
+        hasText: /^production — (Roll back|Roll forward|Pause|Fail back): /,
+      })
+      .filter({ hasText: 'failed' }),
+  ).toBeVisible();
+  await expect(card.getByText(/^Checked /)).toBeVisible();
+});
+
 test('invalid annotations are shown with what to fix', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/inventory-service');

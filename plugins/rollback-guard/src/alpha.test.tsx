@@ -15,6 +15,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import {
+  ReadinessSnapshot,
   RollbackGuardSummary,
   RolloutStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
@@ -66,6 +67,12 @@ const rollout: RolloutStatus = {
   sources: [],
 };
 
+const readiness: ReadinessSnapshot = {
+  entityRef: 'component:default/payments-api',
+  computedAt: new Date().toISOString(),
+  environments: [],
+};
+
 function makeApi() {
   return {
     getSummary: jest.fn().mockResolvedValue(summary),
@@ -75,6 +82,8 @@ function makeApi() {
       items: [],
       sources: [],
     }),
+    getReadiness: jest.fn().mockResolvedValue(readiness),
+    refreshReadiness: jest.fn().mockResolvedValue(readiness),
   } satisfies RollbackGuardApi;
 }
 

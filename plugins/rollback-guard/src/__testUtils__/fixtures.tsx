@@ -1,10 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { ResponseError } from '@backstage/errors';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
+  CheckResult,
   Deployment,
   DeploymentHistoryPage,
+  EnvironmentReadiness,
   ProviderPart,
+  ReadinessSnapshot,
   RolloutStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { screen, within } from '@testing-library/react';
@@ -25,12 +29,34 @@ export function makeApi() {
     ReturnType<RollbackGuardApi['getDeploymentHistory']>,
     Parameters<RollbackGuardApi['getDeploymentHistory']>
   >();
+  // Until a test says otherwise, the readiness never arrives.
+  const getReadiness = jest
+    .fn<
+      ReturnType<RollbackGuardApi['getReadiness']>,
+      Parameters<RollbackGuardApi['getReadiness']>
+    >()
+    .mockReturnValue(new Promise(() => {}));
+  const refreshReadiness = jest
+    .fn<
+      ReturnType<RollbackGuardApi['refreshReadiness']>,
+      Parameters<RollbackGuardApi['refreshReadiness']>
+    >()
+    .mockReturnValue(new Promise(() => {}));
   const api: RollbackGuardApi = {
     getSummary,
     getRolloutStatus,
     getDeploymentHistory,
+    getReadiness,
+    refreshReadiness,
   };
-  return { api, getSummary, getRolloutStatus, getDeploymentHistory };
+  return {
+    api,
+    getSummary,
+    getRolloutStatus,
+    getDeploymentHistory,
+    getReadiness,
+    refreshReadiness,
+  };
 }
 
 /** Renders `element` in a test app, on the page of `entity`. */
@@ -146,4 +172,169 @@ export function rowOf(table: HTMLElement, environment: string): HTMLElement {
 /** The rollout status table, once it is shown. */
 export function findRolloutTable() {
   return screen.findByRole('table', { name: 'Rollout status' });
+}
+
+/** A check result, overridable field by field. */
+export function checkResult(
+  fields: Partial<CheckResult> &
+    Pick<CheckResult, 'checkId' | 'title' | 'status' | 'summary'>,
+): CheckResult {
+  return { evidence: [], durationMs: 40, ...fields };
+}
+
+export const ARTIFACT_PASS = checkResult({
+  checkId: 'artifact',
+  title: 'Artifact availability',
+  status: 'pass',
+  summary: 'sha256:4f2a… is present in registry.example.com',
+  evidence: [
+    { label: 'Reference', value: 'registry.example.com/team/payments-api' },
+    { label: 'Digest', value: 'sha256:4f2a9c' },
+  ],
+});
+export const SCHEMA_WARN = checkResult({
+  checkId: 'schema',
+  title: 'Schema compatibility',
+  status: 'warn',
+  summary: 'Column refunds.reason was added NOT NULL since 1.4.2',
+  details: '1.4.2 inserts refunds without a reason, which the column refuses.',
+  evidence: [{ label: 'Migration', value: '20261101_add_refund_reason.sql' }],
+  remediation: 'Give refunds.reason a default before going back',
+});
+export const HEALTH_UNKNOWN = checkResult({
+  checkId: 'health',
+  title: 'Health',
+  status: 'unknown',
+  summary: 'Prometheus did not answer within 2000 ms',
+  remediation: 'Check that Prometheus is reachable from the backend',
+});
+export const ARTIFACT_GONE = checkResult({
+  checkId: 'artifact',
+  title: 'Artifact availability',
+  status: 'fail',
+  blocking: true,
+  summary: 'sha256:77b1… is gone from registry.example.com',
+  evidence: [{ label: 'Digest', value: 'sha256:77b1e0' }],
+  remediation: 'Rebuild 1.4.0 from its commit and push it again',
+});
+
+/** An earlier production release, whose artifact is gone. */
+export const OLD = deployment({
+  id: 'd-prod-0',
+  environment: 'production',
+  version: '1.4.0',
+  strategy: 'canary',
+  trafficPercent: 100,
+  startedAt: minutesAgo(20 * 24 * 60),
+  finishedAt: minutesAgo(20 * 24 * 60 - 10),
+  triggeredBy: 'alice',
+});
+
+export const PAUSE_CANARY =
+  'The canary of 1.5.0 carries only 20% of traffic: pause or abort it rather than roll back, while 1.4.2 serves the rest.';
+export const PAUSE_ROLLING =
+  'The rolling rollout of 1.5.1 is 50% done: pause it and decide with the evidence in front of you.';
+export const NO_CANDIDATE_IN_STAGING =
+  'No earlier successful deployment in staging: nothing to go back to';
+
+/**
+ * The readiness of payments-api: in production, 1.4.2 (medium risk) and
+ * 1.4.0 (blocked); in staging, nothing to go back to.
+ */
+export const PRODUCTION_READINESS: EnvironmentReadiness = {
+  environment: 'production',
+  current: CANARY,
+  candidates: [
+    {
+      candidate: STABLE,
+      risk: 'medium',
+      reasons: [
+        'Health unknown: Prometheus did not answer within 2000 ms',
+        'Schema compatibility: Column refunds.reason was added NOT NULL since 1.4.2',
+      ],
+      checks: [ARTIFACT_PASS, SCHEMA_WARN, HEALTH_UNKNOWN],
+    },
+    {
+      candidate: OLD,
+      risk: 'blocked',
+      reasons: [
+        'Artifact availability: sha256:77b1… is gone from registry.example.com',
+      ],
+      checks: [ARTIFACT_GONE],
+    },
+  ],
+  risk: 'medium',
+  reasons: ['Health unknown: Prometheus did not answer within 2000 ms'],
+  recommendation: { action: 'pause', reason: PAUSE_CANARY },
+};
+export const STAGING_READINESS: EnvironmentReadiness = {
+  environment: 'staging',
+  current: ROLLING,
+  candidates: [],
+  risk: 'blocked',
+  reasons: [NO_CANDIDATE_IN_STAGING],
+  recommendation: { action: 'pause', reason: PAUSE_ROLLING },
+};
+
+/** Staging in a snapshot computed before anything was deployed there. */
+export const NOTHING_IN_STAGING: EnvironmentReadiness = {
+  environment: 'staging',
+  candidates: [],
+  risk: 'blocked',
+  reasons: ['Nothing is deployed to staging yet'],
+  recommendation: {
+    action: 'do-nothing',
+    reason: 'Nothing is deployed to staging yet.',
+  },
+};
+
+/** A readiness snapshot, computed five minutes ago unless told otherwise. */
+export function readinessOf(
+  entityRef: string,
+  environments: EnvironmentReadiness[] = [
+    STAGING_READINESS,
+    PRODUCTION_READINESS,
+  ],
+  computedAt: string = minutesAgo(5),
+): ReadinessSnapshot {
+  return { entityRef, computedAt, environments };
+}
+
+/** A promise, and the functions that settle it, for a test to call. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * The ResponseError the client throws when the backend answers a GET of
+ * `path` with a Backstage error body.
+ */
+export async function responseError(options: {
+  path: string;
+  status: number;
+  statusText: string;
+  name: string;
+  message: string;
+}): Promise<ResponseError> {
+  const { path, status, statusText, name, message } = options;
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        request: { method: 'GET', url: `/api/rollback-guard${path}` },
+        response: { statusCode: status },
+      }),
+      {
+        status,
+        statusText,
+        headers: { 'content-type': 'application/json' },
+      },
+    ),
+  );
 }

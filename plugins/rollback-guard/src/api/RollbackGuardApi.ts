@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   DeploymentHistoryPage,
+  ReadinessSnapshot,
   RollbackGuardSummary,
   RolloutStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
@@ -34,6 +35,13 @@ export interface RollbackGuardApi {
   getDeploymentHistory(
     request: DeploymentHistoryRequest,
   ): Promise<DeploymentHistoryPage>;
+  /**
+   * The latest readiness snapshot of the entity: per environment, the
+   * candidates to go back to, their check results, the risk and what to do.
+   */
+  getReadiness(entityRef: string): Promise<ReadinessSnapshot>;
+  /** Runs every readiness check again now (may take a few seconds). */
+  refreshReadiness(entityRef: string): Promise<ReadinessSnapshot>;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
 } from '@backstage/test-utils';
 import {
   DeploymentHistoryPage,
+  ReadinessSnapshot,
   RollbackGuardSummary,
   RolloutStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
@@ -63,6 +64,47 @@ const historyPage: DeploymentHistoryPage = {
       status: 'unknown',
       reason: 'Argo Rollouts did not answer within 3000 ms',
       durationMs: 3000,
+    },
+  ],
+};
+
+const readiness: ReadinessSnapshot = {
+  entityRef: ENTITY_REF,
+  computedAt: '2026-11-23T10:05:00.000Z',
+  environments: [
+    {
+      environment: 'production',
+      current: canary,
+      candidates: [
+        {
+          candidate: {
+            ...canary,
+            id: 'd-1',
+            version: '1.4.2',
+            state: 'succeeded',
+            trafficPercent: 100,
+          },
+          risk: 'high',
+          reasons: ['Schema compatibility: column orders.total was dropped'],
+          checks: [
+            {
+              checkId: 'schema',
+              title: 'Schema compatibility',
+              status: 'fail',
+              summary: 'column orders.total was dropped',
+              evidence: [{ label: 'Migration', value: '20261101_drop.sql' }],
+              remediation: 'Restore the column before going back',
+              durationMs: 12,
+            },
+          ],
+        },
+      ],
+      risk: 'high',
+      reasons: ['Schema compatibility: column orders.total was dropped'],
+      recommendation: {
+        action: 'pause',
+        reason: 'The canary of 1.5.0 carries only 20% of traffic.',
+      },
     },
   ],
 };
@@ -259,24 +301,96 @@ describe('RollbackGuardClient', () => {
     });
   });
 
+  describe('getReadiness', () => {
+    it('asks the backend for the readiness snapshot of the given entity', async () => {
+      const requests: Request[] = [];
+      server.use(
+        http.get(`${BASE_URL}/readiness`, ({ request }) => {
+          requests.push(request);
+          return HttpResponse.json(readiness);
+        }),
+      );
+
+      await expect(client.getReadiness(ENTITY_REF)).resolves.toEqual(readiness);
+
+      expect(requests).toHaveLength(1);
+      const url = new URL(requests[0].url);
+      expect(requests[0].method).toBe('GET');
+      expect(url.pathname).toBe('/api/rollback-guard/readiness');
+      expect(url.search).toBe(`?entityRef=${encodeURIComponent(ENTITY_REF)}`);
+    });
+  });
+
+  describe('refreshReadiness', () => {
+    it('posts the entity ref as JSON and returns the new snapshot', async () => {
+      const requests: Array<{
+        method: string;
+        url: URL;
+        contentType: string | null;
+        body: unknown;
+      }> = [];
+      server.use(
+        http.post(`${BASE_URL}/readiness/refresh`, async ({ request }) => {
+          requests.push({
+            method: request.method,
+            url: new URL(request.url),
+            contentType: request.headers.get('content-type'),
+            body: await request.json(),
+          });
+          return HttpResponse.json(readiness);
+        }),
+      );
+
+      await expect(client.refreshReadiness(ENTITY_REF)).resolves.toEqual(
+        readiness,
+      );
+
+      expect(requests).toHaveLength(1);
+      const [request] = requests;
+      expect(request.method).toBe('POST');
+      expect(request.url.pathname).toBe(
+        '/api/rollback-guard/readiness/refresh',
+      );
+      // The ref travels in the body, not in the query string
+      expect(request.url.search).toBe('');
+      expect(request.contentType).toBe('application/json');
+      expect(request.body).toEqual({ entityRef: ENTITY_REF });
+    });
+  });
+
   describe.each([
     {
       name: 'getSummary',
+      method: 'get' as const,
       path: 'summary',
       call: () => client.getSummary(ENTITY_REF),
     },
     {
       name: 'getRolloutStatus',
+      method: 'get' as const,
       path: 'rollout',
       call: () => client.getRolloutStatus(ENTITY_REF),
     },
     {
       name: 'getDeploymentHistory',
+      method: 'get' as const,
       path: 'deployments',
       call: () =>
         client.getDeploymentHistory({ entityRef: ENTITY_REF, cursor: 'x' }),
     },
-  ])('$name on failure', ({ path, call }) => {
+    {
+      name: 'getReadiness',
+      method: 'get' as const,
+      path: 'readiness',
+      call: () => client.getReadiness(ENTITY_REF),
+    },
+    {
+      name: 'refreshReadiness',
+      method: 'post' as const,
+      path: 'readiness/refresh',
+      call: () => client.refreshReadiness(ENTITY_REF),
+    },
+  ])('$name on failure', ({ method, path, call }) => {
     it.each([
       [400, 'InputError', 'Invalid query: query.cursor: not a cursor'],
       [404, 'NotFoundError', `No entity ${ENTITY_REF} in the catalog`],
@@ -285,7 +399,7 @@ describe('RollbackGuardClient', () => {
       'throws a ResponseError on %i with the backend message',
       async (status, errorName, message) => {
         server.use(
-          http.get(`${BASE_URL}/${path}`, () =>
+          http[method](`${BASE_URL}/${path}`, () =>
             HttpResponse.json(backstageErrorBody(errorName, message, status), {
               status,
             }),
@@ -310,7 +424,7 @@ describe('RollbackGuardClient', () => {
 
     it('throws a ResponseError for a non-JSON error response', async () => {
       server.use(
-        http.get(
+        http[method](
           `${BASE_URL}/${path}`,
           () => new HttpResponse('Bad Gateway', { status: 502 }),
         ),

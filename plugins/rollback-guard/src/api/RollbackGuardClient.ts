@@ -2,6 +2,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   DeploymentHistoryPage,
+  ReadinessSnapshot,
   RollbackGuardSummary,
   RolloutStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
@@ -42,6 +43,20 @@ export class RollbackGuardClient implements RollbackGuardApi {
     if (request.limit !== undefined) query.set('limit', String(request.limit));
     if (request.cursor) query.set('cursor', request.cursor);
     return this.request<DeploymentHistoryPage>(`/deployments?${query}`);
+  }
+
+  async getReadiness(entityRef: string): Promise<ReadinessSnapshot> {
+    return this.request<ReadinessSnapshot>(
+      `/readiness?${new URLSearchParams({ entityRef })}`,
+    );
+  }
+
+  async refreshReadiness(entityRef: string): Promise<ReadinessSnapshot> {
+    return this.request<ReadinessSnapshot>('/readiness/refresh', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ entityRef }),
+    });
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

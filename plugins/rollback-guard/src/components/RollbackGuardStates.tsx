@@ -4,7 +4,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { Button } from '@material-ui/core';
+import { Box, Button, Typography } from '@material-ui/core';
 import { ReactNode } from 'react';
 import { RollbackGuardOverview } from '../hooks/useRollbackGuardOverview';
 
@@ -49,6 +49,41 @@ export function FetchStates<T>(
     );
   }
   return value === undefined ? null : <>{children(value)}</>;
+}
+
+/**
+ * What went wrong, in one line: the backend's own message for a
+ * ResponseError (whose message is only the HTTP status), else the error's.
+ */
+export function errorMessage(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error && cause.message) {
+    return cause.message;
+  }
+  return error.message;
+}
+
+/**
+ * A compact error line, "<title>: <message>", with a "Try again" button when
+ * `retry` is given; for a part of a view that failed while the rest stands.
+ */
+export function InlineError(props: {
+  title: string;
+  error: Error;
+  retry?: () => void;
+}) {
+  return (
+    <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8}>
+      <Typography variant="body2" color="error" role="alert">
+        {props.title}: {errorMessage(props.error)}
+      </Typography>
+      {props.retry && (
+        <Button size="small" variant="outlined" onClick={props.retry}>
+          Try again
+        </Button>
+      )}
+    </Box>
+  );
 }
 
 /**

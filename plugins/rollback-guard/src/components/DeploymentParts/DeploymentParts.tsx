@@ -15,6 +15,7 @@ import {
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import {
+  CheckStatus,
   Deployment,
   DeploymentState,
   ProviderPart,
@@ -62,10 +63,21 @@ export function StrategyChip(props: { strategy: string }) {
   return <Chip size="small" variant="outlined" label={props.strategy} />;
 }
 
-const STATE_ICONS: Record<
-  DeploymentState,
-  ComponentType<PropsWithChildren<{}>>
-> = {
+type StatusIcon = ComponentType<PropsWithChildren<{}>>;
+
+/** A colored status icon followed by the status in words. */
+function StatusLabel(props: { icon: StatusIcon; text: string }) {
+  const classes = useStyles();
+  const Icon = props.icon;
+  return (
+    <span className={classes.state}>
+      <Icon />
+      {props.text}
+    </span>
+  );
+}
+
+const STATE_ICONS: Record<DeploymentState, StatusIcon> = {
   pending: StatusPending,
   progressing: StatusRunning,
   paused: StatusWarning,
@@ -77,14 +89,32 @@ const STATE_ICONS: Record<
 
 /** Where a deployment stands, as a colored status icon and its name. */
 export function DeploymentStateLabel(props: { state: DeploymentState }) {
-  const classes = useStyles();
   // A state this frontend does not know yet (a newer backend) shows as pending.
-  const Icon = STATE_ICONS[props.state] ?? StatusPending;
   return (
-    <span className={classes.state}>
-      <Icon />
-      {props.state}
-    </span>
+    <StatusLabel
+      icon={STATE_ICONS[props.state] ?? StatusPending}
+      text={props.state}
+    />
+  );
+}
+
+const CHECK_ICONS: Record<CheckStatus, StatusIcon> = {
+  pass: StatusOK,
+  warn: StatusWarning,
+  fail: StatusError,
+  unknown: StatusPending,
+};
+
+/**
+ * A check's answer, as a colored status icon and the word: pass, warn,
+ * fail, unknown (never shown as a pass).
+ */
+export function CheckStatusLabel(props: { status: CheckStatus }) {
+  return (
+    <StatusLabel
+      icon={CHECK_ICONS[props.status] ?? StatusPending}
+      text={props.status}
+    />
   );
 }
 

@@ -1,5 +1,6 @@
 export {
   Age,
+  CheckStatusLabel,
   DeploymentStateLabel,
   RolloutProgress,
   StrategyChip,

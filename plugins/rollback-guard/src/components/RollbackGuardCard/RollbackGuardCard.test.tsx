@@ -1,7 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import {
   DeploymentState,
+  ReadinessSnapshot,
+  Risk,
   RollbackGuardSummary,
   RolloutStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
@@ -11,15 +12,24 @@ import {
   ARGO_REASON,
   ARGO_UNKNOWN,
   CANARY,
+  deferred,
   deployment,
   findRolloutTable,
   LEDGER_OK,
   makeApi,
   minutesAgo,
+  NOTHING_IN_STAGING,
+  PAUSE_CANARY,
+  PAUSE_ROLLING,
+  PRODUCTION_READINESS,
+  readinessOf,
   renderForEntity,
+  responseError,
   ROLLING,
   rolloutOf,
   rowOf,
+  STABLE,
+  STAGING_READINESS,
 } from '../../__testUtils__/fixtures';
 import { RollbackGuardApi } from '../../api';
 import { RollbackGuardCard } from './RollbackGuardCard';
@@ -93,16 +103,30 @@ async function renderCard(api: RollbackGuardApi) {
 function loaded(
   summary: RollbackGuardSummary = validSummary,
   status: RolloutStatus = rollout,
+  readiness: ReadinessSnapshot = readinessOf(ENTITY_REF),
 ) {
   const mocks = makeApi();
   mocks.getSummary.mockResolvedValue(summary);
   mocks.getRolloutStatus.mockResolvedValue(status);
+  mocks.getReadiness.mockResolvedValue(readiness);
   return mocks;
 }
 
+/** The rollback risk cell of an environment's row. */
+function riskCell(row: HTMLElement): HTMLElement {
+  const cells = within(row).getAllByRole('cell');
+  return cells[cells.length - 1];
+}
+
+function recommendations() {
+  return within(
+    screen.getByRole('list', { name: 'Recommendations' }),
+  ).getAllByRole('listitem');
+}
+
 describe('RollbackGuardCard', () => {
-  it('asks for the summary and the rollout status at once, and shows progress meanwhile', async () => {
-    const { api, getSummary, getRolloutStatus } = makeApi();
+  it('asks for the summary, the rollout status and the readiness at once, and shows progress meanwhile', async () => {
+    const { api, getSummary, getRolloutStatus, getReadiness } = makeApi();
     getSummary.mockReturnValue(new Promise(() => {}));
     getRolloutStatus.mockReturnValue(new Promise(() => {}));
 
@@ -119,6 +143,8 @@ describe('RollbackGuardCard', () => {
     expect(getSummary).toHaveBeenCalledWith(ENTITY_REF);
     expect(getRolloutStatus).toHaveBeenCalledTimes(1);
     expect(getRolloutStatus).toHaveBeenCalledWith(ENTITY_REF);
+    expect(getReadiness).toHaveBeenCalledTimes(1);
+    expect(getReadiness).toHaveBeenCalledWith(ENTITY_REF);
     expect(
       screen.queryByRole('table', { name: 'Rollout status' }),
     ).not.toBeInTheDocument();
@@ -165,23 +191,13 @@ describe('RollbackGuardCard', () => {
     const { api, getSummary } = loaded();
     const message = `No entity ${ENTITY_REF} in the catalog`;
     getSummary.mockImplementation(async () => {
-      throw await ResponseError.fromResponse(
-        new Response(
-          JSON.stringify({
-            error: { name: 'NotFoundError', message },
-            request: {
-              method: 'GET',
-              url: '/api/rollback-guard/summary',
-            },
-            response: { statusCode: 404 },
-          }),
-          {
-            status: 404,
-            statusText: 'Not Found',
-            headers: { 'content-type': 'application/json' },
-          },
-        ),
-      );
+      throw await responseError({
+        path: '/summary',
+        status: 404,
+        statusText: 'Not Found',
+        name: 'NotFoundError',
+        message,
+      });
     });
 
     await renderCard(api);
@@ -496,5 +512,269 @@ describe('RollbackGuardCard', () => {
     const age = within(production).getByText('3 h ago');
     expect(age.tagName).toBe('TIME');
     expect(age).toHaveAttribute('dateTime', startedAt);
+  });
+  describe('rollback risk', () => {
+    const ROLL_BACK =
+      'The rollout of 1.5.0 failed; going back to 1.4.2 is medium risk (Health unknown), so read the checks before you approve.';
+
+    it('has a rollback risk column', async () => {
+      const { api } = loaded();
+
+      await renderCard(api);
+
+      const table = await findRolloutTable();
+      expect(
+        within(table)
+          .getAllByRole('columnheader')
+          .map(cell => cell.textContent),
+      ).toEqual([
+        'Environment',
+        'Version',
+        'Strategy',
+        'State',
+        'Traffic / progress',
+        'Started',
+        'Rollback risk',
+      ]);
+    });
+
+    it.each<[Risk, string, string]>([
+      ['low', 'low risk', '#2e7d32'],
+      ['medium', 'medium risk', '#ffb300'],
+      ['high', 'high risk', '#bf360c'],
+      ['blocked', 'blocked', '#7f0000'],
+    ])(
+      'shows %s risk as a colored badge that says it in words',
+      async (risk, text, color) => {
+        const { api } = loaded(
+          validSummary,
+          rollout,
+          readinessOf(ENTITY_REF, [
+            { ...STAGING_READINESS, risk: 'low' },
+            {
+              ...PRODUCTION_READINESS,
+              risk,
+              reasons: ['Heaviest reason first', 'Lighter reason'],
+            },
+          ]),
+        );
+
+        await renderCard(api);
+
+        const table = await findRolloutTable();
+        const production = rowOf(table, 'production');
+        const badge = await within(production).findByText(text);
+        expect(riskCell(production)).toHaveTextContent(new RegExp(`^${text}$`));
+        expect(badge).toHaveStyle({ backgroundColor: color });
+        // The heaviest reason is a tooltip away
+        expect(badge).toHaveAttribute('title', 'Heaviest reason first');
+        // Each environment has its own badge
+        expect(riskCell(rowOf(table, 'staging'))).toHaveTextContent(
+          /^low risk$/,
+        );
+      },
+    );
+
+    it('leaves the risk blank where nothing is deployed', async () => {
+      const { api } = loaded(
+        validSummary,
+        rolloutOf(ENTITY_REF, [
+          { environment: 'staging' },
+          { environment: 'production', current: CANARY, stable: STABLE },
+        ]),
+        readinessOf(ENTITY_REF, [NOTHING_IN_STAGING, PRODUCTION_READINESS]),
+      );
+
+      await renderCard(api);
+
+      const table = await findRolloutTable();
+      expect(
+        await within(rowOf(table, 'production')).findByText('medium risk'),
+      ).toBeInTheDocument();
+      const staging = rowOf(table, 'staging');
+      expect(staging).toHaveTextContent(/^stagingNo deployment recorded$/);
+      expect(within(staging).queryByText('blocked')).not.toBeInTheDocument();
+      expect(recommendations().map(item => item.textContent)).toEqual([
+        `production — Pause: ${PAUSE_CANARY}`,
+      ]);
+    });
+
+    it('says, below the table, what to do where and why, and when it was checked', async () => {
+      const { api } = loaded(
+        validSummary,
+        rollout,
+        readinessOf(ENTITY_REF, undefined, minutesAgo(12)),
+      );
+
+      await renderCard(api);
+
+      await findRolloutTable();
+      expect(
+        (await screen.findAllByRole('listitem')).map(item => item.textContent),
+      ).toEqual([
+        `staging — Pause: ${PAUSE_ROLLING}`,
+        `production — Pause: ${PAUSE_CANARY}`,
+      ]);
+      const checked = screen.getByText(/^Checked/);
+      expect(checked).toHaveTextContent(/^Checked 12 min ago$/);
+      expect(within(checked).getByText('12 min ago').tagName).toBe('TIME');
+      // The rollout table stays as it was
+      expect(
+        within(rowOf(await findRolloutTable(), 'production')).getByText(
+          '20% on 1.5.0',
+        ),
+      ).toBeInTheDocument();
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    });
+
+    it.each([
+      ['roll-back' as const, 'Roll back'],
+      ['roll-forward' as const, 'Roll forward'],
+      ['pause' as const, 'Pause'],
+      ['fail-back' as const, 'Fail back'],
+    ])('says %s in words', async (action, words) => {
+      const { api } = loaded(
+        validSummary,
+        rollout,
+        readinessOf(ENTITY_REF, [
+          {
+            ...STAGING_READINESS,
+            recommendation: {
+              action: 'do-nothing',
+              reason: '1.5.1 finished rolling out in staging.',
+            },
+          },
+          {
+            ...PRODUCTION_READINESS,
+            recommendation: { action, reason: ROLL_BACK },
+          },
+        ]),
+      );
+
+      await renderCard(api);
+
+      await waitFor(() =>
+        expect(recommendations().map(item => item.textContent)).toEqual([
+          `production — ${words}: ${ROLL_BACK}`,
+        ]),
+      );
+      expect(within(recommendations()[0]).getByText(words).tagName).toBe(
+        'STRONG',
+      );
+      // Nothing to do in staging: no line for it
+      expect(
+        screen.queryByText(/finished rolling out in staging/),
+      ).not.toBeInTheDocument();
+    });
+
+    it('shows only when it was checked when nothing calls for action', async () => {
+      const { api } = loaded(
+        validSummary,
+        rollout,
+        readinessOf(
+          ENTITY_REF,
+          [STAGING_READINESS, PRODUCTION_READINESS].map(e => ({
+            ...e,
+            recommendation: { action: 'do-nothing' as const, reason: 'Fine.' },
+          })),
+          minutesAgo(0),
+        ),
+      );
+
+      await renderCard(api);
+
+      expect(await screen.findByText(/^Checked/)).toHaveTextContent(
+        'Checked just now',
+      );
+      expect(
+        screen.queryByRole('list', { name: 'Recommendations' }),
+      ).not.toBeInTheDocument();
+      expect(screen.queryByText('Fine.')).not.toBeInTheDocument();
+    });
+
+    it('shows the rollout while the risk is still being checked', async () => {
+      const { api, getReadiness } = loaded();
+      const readiness = deferred<ReadinessSnapshot>();
+      getReadiness.mockReturnValue(readiness.promise);
+
+      await renderCard(api);
+
+      const table = await findRolloutTable();
+      expect(
+        screen.getByText('Checking the rollback risk…'),
+      ).toBeInTheDocument();
+      expect(riskCell(rowOf(table, 'production'))).toBeEmptyDOMElement();
+
+      readiness.resolve(readinessOf(ENTITY_REF));
+
+      expect(
+        await within(rowOf(table, 'production')).findByText('medium risk'),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByText('Checking the rollback risk…'),
+      ).not.toBeInTheDocument();
+    });
+
+    it('still shows the rollout when the risk cannot be loaded, and tries the risk again when asked', async () => {
+      const { api, getReadiness, getRolloutStatus, getSummary } = loaded();
+      getReadiness.mockReset();
+      getReadiness
+        .mockRejectedValueOnce(new Error('readiness store is unavailable'))
+        .mockResolvedValueOnce(readinessOf(ENTITY_REF));
+
+      await renderCard(api);
+
+      const error = await screen.findByText(
+        'Could not load the rollback risk: readiness store is unavailable',
+      );
+      expect(error).toHaveAttribute('role', 'alert');
+      const table = await findRolloutTable();
+      const production = rowOf(table, 'production');
+      expect(within(production).getByText('20% on 1.5.0')).toBeInTheDocument();
+      expect(riskCell(production)).toBeEmptyDOMElement();
+      expect(
+        screen.queryByText('Error: Rollback Guard could not load this entity'),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.queryByRole('list', { name: 'Recommendations' }),
+      ).not.toBeInTheDocument();
+
+      await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+
+      expect(
+        await within(rowOf(table, 'production')).findByText('medium risk'),
+      ).toBeInTheDocument();
+      expect(getReadiness).toHaveBeenCalledTimes(2);
+      expect(getReadiness).toHaveBeenLastCalledWith(ENTITY_REF);
+      // Only the risk is fetched again
+      expect(getRolloutStatus).toHaveBeenCalledTimes(1);
+      expect(getSummary).toHaveBeenCalledTimes(1);
+      expect(recommendations()).toHaveLength(2);
+      expect(
+        screen.queryByText(/Could not load the rollback risk/),
+      ).not.toBeInTheDocument();
+    });
+
+    it("says the backend's message when the risk fails with a ResponseError", async () => {
+      const { api, getReadiness } = loaded();
+      const message =
+        'The readiness of component:default/payments-api is being computed';
+      getReadiness.mockImplementation(async () => {
+        throw await responseError({
+          path: '/readiness',
+          status: 503,
+          statusText: 'Service Unavailable',
+          name: 'ServiceUnavailableError',
+          message,
+        });
+      });
+
+      await renderCard(api);
+
+      expect(
+        await screen.findByText(`Could not load the rollback risk: ${message}`),
+      ).toBeInTheDocument();
+      expect(await findRolloutTable()).toBeInTheDocument();
+    });
   });
 });

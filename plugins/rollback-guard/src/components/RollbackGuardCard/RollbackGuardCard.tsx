@@ -1,8 +1,10 @@
 import { InfoCard } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
 import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
+import { useReadiness } from '../../hooks/useReadiness';
 import { useRollbackGuardOverview } from '../../hooks/useRollbackGuardOverview';
 import { AnnotationStatusList } from '../AnnotationStatusList';
+import { ReadinessSummary } from '../Readiness';
 import { OverviewStates } from '../RollbackGuardStates';
 import { RolloutStatusTable } from '../RolloutStatusTable';
 
@@ -31,12 +33,15 @@ function InvalidAnnotations(props: { summary: RollbackGuardSummary }) {
  */
 export function RollbackGuardCard() {
   const state = useRollbackGuardOverview();
+  // Fetched alongside the overview; when it fails, the rollout still shows.
+  const readiness = useReadiness(state.entityRef);
   return (
     <InfoCard title="Rollback Guard">
       <OverviewStates {...state}>
         {({ summary, rollout }) => (
           <>
-            <RolloutStatusTable rollout={rollout} />
+            <RolloutStatusTable rollout={rollout} readiness={readiness.value} />
+            <ReadinessSummary {...readiness} />
             <InvalidAnnotations summary={summary} />
           </>
         )}

@@ -2,9 +2,11 @@ import { Content, InfoCard } from '@backstage/core-components';
 import { Grid, Typography } from '@material-ui/core';
 import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
 import { Fragment } from 'react';
+import { useReadiness } from '../../hooks/useReadiness';
 import { useRollbackGuardOverview } from '../../hooks/useRollbackGuardOverview';
 import { AnnotationStatusList } from '../AnnotationStatusList';
 import { DeploymentHistoryCard } from '../DeploymentHistory';
+import { ReadinessCard } from '../Readiness';
 import { OverviewStates } from '../RollbackGuardStates';
 import { RolloutStatusTable } from '../RolloutStatusTable';
 
@@ -46,16 +48,19 @@ function Configuration(props: { summary: RollbackGuardSummary }) {
 }
 
 /**
- * The Rollback Guard tab of an entity page: what runs where, the history of
- * deployments, and the configuration.
+ * The Rollback Guard tab of an entity page: what runs where, how ready each
+ * environment is to go back, the history of deployments, and the
+ * configuration.
  *
  * @public
  */
 export function RollbackGuardContent() {
   const overview = useRollbackGuardOverview();
   const { value, entityRef } = overview;
-  // The history is fetched alongside the overview; it is left out only once
-  // the overview says that Rollback Guard is not set up for the entity.
+  // The readiness and the history are fetched alongside the overview; they
+  // are left out only once the overview says that Rollback Guard is not set
+  // up for the entity.
+  const readiness = useReadiness(entityRef);
   const notSetUp =
     value !== undefined && value.summary.annotations.length === 0;
   return (
@@ -64,10 +69,20 @@ export function RollbackGuardContent() {
         <Grid item xs={12}>
           <InfoCard title="Rollout status">
             <OverviewStates {...overview}>
-              {({ rollout }) => <RolloutStatusTable rollout={rollout} />}
+              {({ rollout }) => (
+                <RolloutStatusTable
+                  rollout={rollout}
+                  readiness={readiness.value}
+                />
+              )}
             </OverviewStates>
           </InfoCard>
         </Grid>
+        {!notSetUp && (
+          <Grid item xs={12}>
+            <ReadinessCard readiness={readiness} />
+          </Grid>
+        )}
         {!notSetUp && (
           <Grid item xs={12}>
             <DeploymentHistoryCard

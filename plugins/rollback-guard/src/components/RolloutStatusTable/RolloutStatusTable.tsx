@@ -1,5 +1,9 @@
 import { TableCell, TableRow, Typography } from '@material-ui/core';
-import { RolloutStatus } from '@rollback-guard/plugin-rollback-guard-common';
+import {
+  EnvironmentReadiness,
+  ReadinessSnapshot,
+  RolloutStatus,
+} from '@rollback-guard/plugin-rollback-guard-common';
 import {
   Age,
   DeploymentStateLabel,
@@ -8,12 +12,18 @@ import {
   StrategyChip,
   Version,
 } from '../DeploymentParts';
+import { RiskBadge } from '../RiskBadge';
 
 /** One environment of a rollout status. */
 export type EnvironmentRollout = RolloutStatus['environments'][number];
 
-function EnvironmentRow(props: { rollout: EnvironmentRollout; now: number }) {
+function EnvironmentRow(props: {
+  rollout: EnvironmentRollout;
+  readiness?: EnvironmentReadiness;
+  now: number;
+}) {
   const { environment, current, stable } = props.rollout;
+  const { readiness } = props;
   return (
     <TableRow>
       <TableCell
@@ -41,9 +51,15 @@ function EnvironmentRow(props: { rollout: EnvironmentRollout; now: number }) {
           <TableCell>
             <Age iso={current.startedAt} now={props.now} />
           </TableCell>
+          <TableCell>
+            {/* A snapshot from before anything was deployed has no risk to show */}
+            {readiness?.current && (
+              <RiskBadge risk={readiness.risk} title={readiness.reasons[0]} />
+            )}
+          </TableCell>
         </>
       ) : (
-        <TableCell colSpan={5}>
+        <TableCell colSpan={6}>
           <Typography variant="body2" color="textSecondary">
             No deployment recorded
           </Typography>
@@ -60,15 +76,23 @@ const COLUMNS = [
   'State',
   'Traffic / progress',
   'Started',
+  'Rollback risk',
 ];
 
 /**
  * What runs where: per environment, the current version, its strategy,
- * state, traffic split or progress, and age; and which providers could not
- * answer, and why.
+ * state, traffic split or progress, age, and the risk of going back (once
+ * the readiness is known); and which providers could not answer, and why.
  */
-export function RolloutStatusTable(props: { rollout: RolloutStatus }) {
+export function RolloutStatusTable(props: {
+  rollout: RolloutStatus;
+  /** The rollback risk column stays blank while this is absent. */
+  readiness?: ReadinessSnapshot;
+}) {
   const environments: EnvironmentRollout[] = props.rollout.environments;
+  const readiness = new Map(
+    props.readiness?.environments.map(e => [e.environment, e]),
+  );
   const now = Date.now();
   return (
     <DeploymentTable
@@ -77,7 +101,12 @@ export function RolloutStatusTable(props: { rollout: RolloutStatus }) {
       sources={props.rollout.sources}
       emptyText="No environment declared and no deployment recorded yet."
       rows={environments.map(rollout => (
-        <EnvironmentRow key={rollout.environment} rollout={rollout} now={now} />
+        <EnvironmentRow
+          key={rollout.environment}
+          rollout={rollout}
+          readiness={readiness.get(rollout.environment)}
+          now={now}
+        />
       ))}
     />
   );

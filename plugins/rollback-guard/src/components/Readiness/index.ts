@@ -1,0 +1,2 @@
+export { ReadinessCard } from './ReadinessCard';
+export { ReadinessSummary } from './ReadinessSummary';
