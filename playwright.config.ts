@@ -23,7 +23,8 @@ export default defineConfig({
     ? []
     : [
         {
-          command: 'yarn workspace backend start',
+          command:
+            'yarn workspace backend start --config ../../app-config.yaml --config ../../app-config.e2e.yaml',
           url: `${baseURL}/api/rollback-guard/health`,
           reuseExistingServer: !process.env.CI,
           timeout: 180_000,

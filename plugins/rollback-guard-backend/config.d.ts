@@ -80,6 +80,11 @@ export interface Config {
        */
       checkTimeoutMs?: number;
       /**
+       * Ids of checks not to run, e.g. `registry-credentials` where images
+       * are public. Built in: `artifact-availability`, `registry-credentials`.
+       */
+      disabledChecks?: string[];
+      /**
        * How often the readiness snapshots of all entities are recomputed, in
        * minutes. The Backstage scheduler runs it on one replica at a time.
        *

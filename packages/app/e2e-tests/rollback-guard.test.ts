@@ -139,3 +139,27 @@ test('an entity without annotations has neither card nor tab', async ({
     0,
   );
 });
+
+test('against a real registry: low where the image is there, blocked where its manifest was deleted', async ({
+  page,
+}, testInfo) => {
+  test.skip(
+    process.env.ROLLBACK_GUARD_E2E_REGISTRY === 'missing',
+    'no docker-registry/skopeo on this machine',
+  );
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/registry-demo/rollback-guard');
+  // The snapshot may predate the registry's images: run the checks now.
+  await page.getByRole('button', { name: 'Re-run checks' }).click();
+
+  const present = page.getByRole('region', { name: 'Candidate 1.1.0' });
+  const deleted = page.getByRole('region', { name: 'Candidate 1.0.0' });
+  await expect(present.getByText('low risk')).toBeVisible();
+  await expect(present.getByText('All 2 checks passed')).toBeVisible();
+  await expect(deleted.getByText('blocked', { exact: true })).toBeVisible();
+  await expect(deleted.getByText(/Artifact availability: /)).toBeVisible();
+  await page.screenshot({
+    path: testInfo.outputPath('registry-demo.png'),
+    fullPage: true,
+  });
+});

@@ -12,6 +12,7 @@ export type RollbackGuardConfig = {
     candidates: number;
     checkTimeoutMs: number;
     refreshIntervalMinutes: number;
+    disabledChecks: string[];
   };
   ledger: {
     maxEvidenceBytes: number;
@@ -37,6 +38,10 @@ export function readRollbackGuardConfig(config: Config): RollbackGuardConfig {
       candidates: Math.round(positive('readiness.candidates', 3)),
       checkTimeoutMs: positive('readiness.checkTimeoutMs', 10_000),
       refreshIntervalMinutes: positive('readiness.refreshIntervalMinutes', 10),
+      disabledChecks:
+        config.getOptionalStringArray(
+          'rollbackGuard.readiness.disabledChecks',
+        ) ?? [],
     },
     ledger: {
       maxEvidenceBytes: positive('ledger.maxEvidenceBytes', 1024 * 1024),

@@ -7,6 +7,7 @@ import {
   rollbackGuardChecksExtensionPoint,
   rollbackGuardProvidersExtensionPoint,
 } from '@rollback-guard/plugin-rollback-guard-node';
+import { createRegistryChecks } from './checks';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
 import { LedgerService } from './ledger/LedgerService';
@@ -63,6 +64,8 @@ export const rollbackGuardPlugin = createBackendPlugin({
         const store = await DatabaseRollbackGuardStore.create({ database });
         providers.add(new LedgerProvider(store));
         providers.setDefault(settings.defaultProvider);
+        createRegistryChecks({ config }).forEach(check => checks.add(check));
+        checks.disable(settings.readiness.disabledChecks);
 
         const catalog = new CatalogClient({ discoveryApi: discovery });
         const entities = new EntityReader({ catalog, auth });
@@ -135,12 +138,14 @@ export const rollbackGuardPlugin = createBackendPlugin({
         });
 
         logger.info(
-          `Rollback Guard ready; providers: ${providers.ids().join(
-            ', ',
-          )}; checks: ${checks
-            .all()
-            .map(check => check.id)
-            .join(', ') || 'none'}`,
+          `Rollback Guard ready; providers: ${providers
+            .ids()
+            .join(', ')}; checks: ${
+            checks
+              .all()
+              .map(check => check.id)
+              .join(', ') || 'none'
+          }`,
         );
       },
     });

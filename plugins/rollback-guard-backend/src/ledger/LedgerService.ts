@@ -78,7 +78,6 @@ export class LedgerService {
     checkEnvironment(entity, input.environment);
 
     const startedAt = input.startedAt ?? this.now().toISOString();
-    const finished = FINISHED_DEPLOYMENT_STATES.includes(input.state);
     const deployment: Deployment = {
       id: input.id,
       entityRef,
@@ -96,9 +95,9 @@ export class LedgerService {
       ...(input.sourceCommit ? { sourceCommit: input.sourceCommit } : {}),
       ...(input.triggeredBy ? { triggeredBy: input.triggeredBy } : {}),
       startedAt,
-      ...(input.finishedAt || finished
-        ? { finishedAt: input.finishedAt ?? startedAt }
-        : {}),
+      // When a finished deployment is recorded after the fact without its
+      // end, its duration is unknown, not zero.
+      ...(input.finishedAt ? { finishedAt: input.finishedAt } : {}),
     };
     if (
       deployment.finishedAt &&

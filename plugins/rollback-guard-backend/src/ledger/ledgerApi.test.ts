@@ -284,7 +284,8 @@ describe('the deployment ledger API', () => {
       expect(response.body.evidence).toEqual([
         { kind: 'migration', name: '1.sql', sizeBytes: 9 },
       ]);
-      expect(response.body.finishedAt).toBe('2026-11-02T00:00:00.000Z');
+      // Recorded after the fact without its end: the duration is unknown.
+      expect(response.body.finishedAt).toBeUndefined();
     });
   });
 

@@ -9,12 +9,10 @@ import {
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { z } from 'zod';
 
-const isoDateTime = z
-  .string()
-  .datetime({
-    offset: true,
-    message: 'must be an ISO 8601 date-time, e.g. 2026-11-23T10:00:00Z',
-  });
+const isoDateTime = z.string().datetime({
+  offset: true,
+  message: 'must be an ISO 8601 date-time, e.g. 2026-11-23T10:00:00Z',
+});
 const percent = z.number().int().min(0).max(100);
 const strategy = z.enum(
   DEPLOYMENT_STRATEGIES as [DeploymentStrategy, ...DeploymentStrategy[]],

@@ -35,6 +35,19 @@ export class CheckRegistry {
     this.checks.set(check.id, check);
   }
 
+  /** Removes checks by id; an unknown id is a configuration mistake. */
+  disable(ids: string[]): void {
+    for (const id of ids) {
+      if (!this.checks.delete(id)) {
+        throw new Error(
+          `rollbackGuard.readiness.disabledChecks names "${id}", which is not installed; installed checks: ${[
+            ...this.checks.keys(),
+          ].join(', ')}`,
+        );
+      }
+    }
+  }
+
   all(): ReadinessCheck[] {
     return [...this.checks.values()];
   }
@@ -64,10 +77,19 @@ export class ReadinessEngine {
   ) {}
 
   async compute(entity: Entity, entityRef: string): Promise<ReadinessSnapshot> {
-    const status = await this.options.rollouts.rolloutStatusOf(entity, entityRef);
+    const status = await this.options.rollouts.rolloutStatusOf(
+      entity,
+      entityRef,
+    );
     const environments = await Promise.all(
       status.environments.map(({ environment, current, stable }) =>
-        this.environmentReadiness(entity, entityRef, environment, current, stable),
+        this.environmentReadiness(
+          entity,
+          entityRef,
+          environment,
+          current,
+          stable,
+        ),
       ),
     );
     return {
@@ -183,7 +205,8 @@ export class ReadinessEngine {
         status: 'unknown',
         summary: `The check ${answer.error}`,
         evidence: [],
-        remediation: 'Re-run the checks; if it persists, look at the backend logs for this check.',
+        remediation:
+          'Re-run the checks; if it persists, look at the backend logs for this check.',
       };
     }
     const outcome = answer.value;
@@ -194,7 +217,9 @@ export class ReadinessEngine {
       ...(outcome.details ? { details: outcome.details } : {}),
       evidence: outcome.evidence ?? [],
       ...(outcome.remediation ? { remediation: outcome.remediation } : {}),
-      ...(outcome.blocking && outcome.status === 'fail' ? { blocking: true } : {}),
+      ...(outcome.blocking && outcome.status === 'fail'
+        ? { blocking: true }
+        : {}),
     };
   }
 }

@@ -72,11 +72,13 @@ export class ReadinessService {
     });
     const { items } = await this.options.catalog.getEntities(
       {
-        filter: [ANNOTATION_ENVIRONMENTS, ANNOTATION_ARTIFACT, ANNOTATION_PROVIDER].map(
-          annotation => ({
-            [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
-          }),
-        ),
+        filter: [
+          ANNOTATION_ENVIRONMENTS,
+          ANNOTATION_ARTIFACT,
+          ANNOTATION_PROVIDER,
+        ].map(annotation => ({
+          [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
+        })),
       },
       { token },
     );

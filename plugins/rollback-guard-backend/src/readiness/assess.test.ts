@@ -30,7 +30,10 @@ const weights = new Map([
 describe('assessCandidate', () => {
   it('is low only when every check passed', () => {
     expect(
-      assessCandidate([check('artifact', 'pass'), check('api', 'pass')], weights),
+      assessCandidate(
+        [check('artifact', 'pass'), check('api', 'pass')],
+        weights,
+      ),
     ).toEqual({ risk: 'low', reasons: ['All 2 checks passed'] });
   });
 
@@ -46,7 +49,9 @@ describe('assessCandidate', () => {
   });
 
   it('is medium for a warning, high for a fail, blocked for a blocking fail', () => {
-    expect(assessCandidate([check('api', 'warn')], weights).risk).toBe('medium');
+    expect(assessCandidate([check('api', 'warn')], weights).risk).toBe(
+      'medium',
+    );
     expect(assessCandidate([check('api', 'fail')], weights).risk).toBe('high');
     expect(
       assessCandidate(
@@ -93,7 +98,10 @@ function deployment(overrides: Partial<Deployment>): Deployment {
   };
 }
 
-function candidate(version: string, risk: CandidateReadiness['risk']): CandidateReadiness {
+function candidate(
+  version: string,
+  risk: CandidateReadiness['risk'],
+): CandidateReadiness {
   return {
     candidate: deployment({ version, state: 'succeeded' }),
     risk,
@@ -120,7 +128,11 @@ describe('recommend', () => {
 
   it('rolls back a failed rollout when going back is low risk', () => {
     expect(
-      recommend({ environment, current: deployment({}), best: candidate('1.9.0', 'low') }),
+      recommend({
+        environment,
+        current: deployment({}),
+        best: candidate('1.9.0', 'low'),
+      }),
     ).toEqual({
       action: 'roll-back',
       reason:
@@ -129,17 +141,25 @@ describe('recommend', () => {
   });
 
   it('rolls forward when going back is high risk, blocked, or impossible', () => {
-    for (const best of [candidate('1.9.0', 'high'), candidate('1.9.0', 'blocked'), undefined]) {
-      expect(recommend({ environment, current: deployment({}), best }).action).toBe(
-        'roll-forward',
-      );
+    for (const best of [
+      candidate('1.9.0', 'high'),
+      candidate('1.9.0', 'blocked'),
+      undefined,
+    ]) {
+      expect(
+        recommend({ environment, current: deployment({}), best }).action,
+      ).toBe('roll-forward');
     }
   });
 
   it('pauses a canary instead of rolling back', () => {
     const result = recommend({
       environment,
-      current: deployment({ strategy: 'canary', state: 'progressing', trafficPercent: 20 }),
+      current: deployment({
+        strategy: 'canary',
+        state: 'progressing',
+        trafficPercent: 20,
+      }),
       stable: deployment({ version: '1.9.0', state: 'succeeded' }),
       best: candidate('1.9.0', 'low'),
     });
@@ -165,7 +185,8 @@ describe('recommend', () => {
 
   it('does nothing when the rollout succeeded or nothing is deployed', () => {
     expect(
-      recommend({ environment, current: deployment({ state: 'succeeded' }) }).action,
+      recommend({ environment, current: deployment({ state: 'succeeded' }) })
+        .action,
     ).toBe('do-nothing');
     expect(recommend({ environment }).action).toBe('do-nothing');
   });

@@ -36,9 +36,14 @@ export function assessCandidate(
       severity(b) - severity(a) ||
       (weights.get(b.checkId) ?? 1) - (weights.get(a.checkId) ?? 1),
   );
-  const worst = severity(ordered[0]);
-  const risk: Risk =
-    worst === 4 ? 'blocked' : worst === 3 ? 'high' : worst > 0 ? 'medium' : 'low';
+  const RISK_BY_SEVERITY: Risk[] = [
+    'low',
+    'medium',
+    'medium',
+    'high',
+    'blocked',
+  ];
+  const risk = RISK_BY_SEVERITY[severity(ordered[0])];
   const reasons = ordered
     .filter(check => severity(check) > 0)
     .map(check =>
@@ -49,9 +54,7 @@ export function assessCandidate(
   return {
     risk,
     reasons:
-      reasons.length > 0
-        ? reasons
-        : [`All ${checks.length} checks passed`],
+      reasons.length > 0 ? reasons : [`All ${checks.length} checks passed`],
   };
 }
 
@@ -71,7 +74,9 @@ export function bestCandidate(
 ): CandidateReadiness | undefined {
   return candidates.reduce<CandidateReadiness | undefined>(
     (best, candidate) =>
-      !best || riskRank(candidate.risk) < riskRank(best.risk) ? candidate : best,
+      !best || riskRank(candidate.risk) < riskRank(best.risk)
+        ? candidate
+        : best,
     undefined,
   );
 }
@@ -158,9 +163,9 @@ export function recommend(options: {
   if (best.risk === 'low') {
     return {
       action: 'roll-back',
-      reason: `The rollout of ${v} failed and going back to ${best.candidate.version} is low risk (${why.toLocaleLowerCase(
-        'en-US',
-      )}).`,
+      reason: `The rollout of ${v} failed and going back to ${
+        best.candidate.version
+      } is low risk (${why.toLocaleLowerCase('en-US')}).`,
     };
   }
   if (best.risk === 'medium') {

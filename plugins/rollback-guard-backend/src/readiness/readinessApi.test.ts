@@ -42,7 +42,10 @@ const checks: ReadinessCheck[] = [
           remediation: 'Re-push the image',
         };
       }
-      return { status: 'pass', summary: `The image of ${candidate.version} is there` };
+      return {
+        status: 'pass',
+        summary: `The image of ${candidate.version} is there`,
+      };
     },
   },
   {
@@ -86,7 +89,11 @@ describe('readiness', () => {
     request(server)
       .post('/api/rollback-guard/ledger/deployments')
       .set('Authorization', CI)
-      .send({ entityRef: 'component:default/payments-api', strategy: 'rolling', ...body })
+      .send({
+        entityRef: 'component:default/payments-api',
+        strategy: 'rolling',
+        ...body,
+      })
       .expect(201);
   const getReadiness = () =>
     request(server)
@@ -108,7 +115,18 @@ describe('readiness', () => {
         fakeCatalog(),
         checksModule,
         mockServices.rootConfig.factory({
-          data: { rollbackGuard: { readiness: { checkTimeoutMs: 200 } } },
+          data: {
+            rollbackGuard: {
+              readiness: {
+                checkTimeoutMs: 200,
+                // The built-in registry checks have their own tests.
+                disabledChecks: [
+                  'artifact-availability',
+                  'registry-credentials',
+                ],
+              },
+            },
+          },
         }),
       ],
     }));
@@ -144,7 +162,9 @@ describe('readiness', () => {
       ['p4', 'low'],
       ['p1', 'blocked'],
     ]);
-    expect(prod.candidates[1].reasons).toEqual(['Artifact: The image of 1.0.0 is gone']);
+    expect(prod.candidates[1].reasons).toEqual([
+      'Artifact: The image of 1.0.0 is gone',
+    ]);
     expect(prod.candidates[1].checks[0]).toMatchObject({
       checkId: 'artifact',
       status: 'fail',
@@ -164,11 +184,15 @@ describe('readiness', () => {
         'The rollout of 3.0.0 failed and going back to 2.0.0 is low risk (all 3 checks passed).',
     });
 
-    const staging = snapshot.environments.find(e => e.environment === 'staging')!;
+    const staging = snapshot.environments.find(
+      e => e.environment === 'staging',
+    )!;
     expect(staging).toMatchObject({
       candidates: [],
       risk: 'blocked',
-      reasons: ['No earlier successful deployment in staging: nothing to go back to'],
+      reasons: [
+        'No earlier successful deployment in staging: nothing to go back to',
+      ],
       recommendation: { action: 'roll-forward' },
     });
   });
@@ -184,24 +208,37 @@ describe('readiness', () => {
     expect(Date.parse(refreshed.body.computedAt)).toBeGreaterThanOrEqual(
       Date.parse(first.computedAt),
     );
-    expect(production(refreshed.body).candidates.map((c: { risk: string }) => c.risk))
-      .toEqual(['low', 'low']);
+    expect(
+      production(refreshed.body).candidates.map(
+        (c: { risk: string }) => c.risk,
+      ),
+    ).toEqual(['low', 'low']);
     expect((await getReadiness()).body).toEqual(refreshed.body);
   });
 
   it.each([
     ['throws', 'throw', 'The check registry answered 502'],
-    ['does not answer in time', 'hang', 'The check did not answer within 200 ms'],
-  ] as const)('makes a check that %s unknown, never a pass', async (_, mode, summary) => {
-    artifactMode = mode;
-    const snapshot: ReadinessSnapshot = (await refresh()).body;
-    const candidate = production(snapshot).candidates[0];
-    expect(candidate.checks[0]).toMatchObject({ status: 'unknown', summary });
-    expect(candidate.checks[0].durationMs).toBeLessThan(2000);
-    expect(candidate.checks[1]).toMatchObject({ checkId: 'schema', status: 'pass' });
-    expect(candidate.risk).toBe('medium');
-    expect(candidate.reasons).toEqual([`Artifact unknown: ${summary}`]);
-  });
+    [
+      'does not answer in time',
+      'hang',
+      'The check did not answer within 200 ms',
+    ],
+  ] as const)(
+    'makes a check that %s unknown, never a pass',
+    async (_, mode, summary) => {
+      artifactMode = mode;
+      const snapshot: ReadinessSnapshot = (await refresh()).body;
+      const candidate = production(snapshot).candidates[0];
+      expect(candidate.checks[0]).toMatchObject({ status: 'unknown', summary });
+      expect(candidate.checks[0].durationMs).toBeLessThan(2000);
+      expect(candidate.checks[1]).toMatchObject({
+        checkId: 'schema',
+        status: 'pass',
+      });
+      expect(candidate.risk).toBe('medium');
+      expect(candidate.reasons).toEqual([`Artifact unknown: ${summary}`]);
+    },
+  );
 
   it('answers 401, 404 and 400 like the other routes', async () => {
     const none = await request(server)

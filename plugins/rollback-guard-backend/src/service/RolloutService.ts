@@ -249,7 +249,9 @@ export class RolloutService {
       return { part, value: answer.value };
     }
     const reason = `${provider.title} ${answer.error}`;
-    this.options.logger.warn(`Rollback Guard provider ${provider.id}: ${reason}`);
+    this.options.logger.warn(
+      `Rollback Guard provider ${provider.id}: ${reason}`,
+    );
     return { part: { ...part, status: 'unknown', reason } };
   }
 }

@@ -20,7 +20,8 @@ import { formatDuration, formatTimestamp } from '../format';
 import { RiskBadge } from '../RiskBadge';
 
 const useStyles = makeStyles(theme => ({
-  card: { height: '100%' },
+  // Digests and references are long unbroken strings.
+  card: { height: '100%', overflowWrap: 'anywhere' },
   reasons: { margin: theme.spacing(1, 0), paddingLeft: theme.spacing(2.5) },
   check: { display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) },
   checkTitle: {
