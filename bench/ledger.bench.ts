@@ -12,6 +12,7 @@ import { Entity } from '@backstage/catalog-model';
 import knexFactory from 'knex';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
+import { percentile, print } from './util';
 import { fakeCatalog } from '../plugins/rollback-guard-backend/src/__testUtils__/fakeCatalog';
 import { rollbackGuardPlugin } from '../plugins/rollback-guard-backend/src/plugin';
 
@@ -21,17 +22,6 @@ const READS = 1000;
 const CONCURRENCY = 8;
 const AIM_P95_MS = 20;
 const PG_PREFIX = 'rg_bench_';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
-
-function print(name: string, value: number, unit: string) {
-  process.stdout.write(`${name}: ${Number(value.toFixed(3))} ${unit}\n`);
-}
 
 const entities: Entity[] = Array.from({ length: ENTITIES }, (_, i) => ({
   apiVersion: 'backstage.io/v1alpha1',

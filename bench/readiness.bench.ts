@@ -5,19 +5,19 @@
  * - snapshot read for one entity with 1,000 entities' snapshots stored,
  *   through the HTTP API as the card does.
  */
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { rollbackGuardChecksExtensionPoint } from '@rollback-guard/plugin-rollback-guard-node';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
+import { percentile, print } from './util';
 import { fakeCatalog } from '../plugins/rollback-guard-backend/src/__testUtils__/fakeCatalog';
+import { testModule } from '../plugins/rollback-guard-backend/src/__testUtils__/modules';
 import { rollbackGuardPlugin } from '../plugins/rollback-guard-backend/src/plugin';
 
 const ENTITIES = 1000;
@@ -25,17 +25,6 @@ const CHECKS = 5;
 const SOURCE_DELAY_MS = 50;
 const RUNS = 20;
 const READS = 1000;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
-
-function print(name: string, value: number, unit: string) {
-  process.stdout.write(`${name}: ${Number(value.toFixed(3))} ${unit}\n`);
-}
 
 async function slowSource(): Promise<{ url: string; close: () => void }> {
   const server = http.createServer((_req, res) => {
@@ -48,27 +37,16 @@ async function slowSource(): Promise<{ url: string; close: () => void }> {
 
 async function main() {
   const source = await slowSource();
-  const checksModule = createBackendModule({
-    pluginId: 'rollback-guard',
-    moduleId: 'bench-checks',
-    register(env) {
-      env.registerInit({
-        deps: { checks: rollbackGuardChecksExtensionPoint },
-        async init({ checks }) {
-          for (let i = 0; i < CHECKS; i++) {
-            checks.addCheck({
-              id: `source-${i}`,
-              title: `Source ${i}`,
-              async run({ signal }) {
-                const response = await fetch(source.url, { signal });
-                await response.text();
-                return { status: 'pass', summary: 'answered' };
-              },
-            });
-          }
-        },
-      });
-    },
+  const checksModule = testModule('bench-checks', {
+    checks: Array.from({ length: CHECKS }, (_, i) => ({
+      id: `source-${i}`,
+      title: `Source ${i}`,
+      async run({ signal }: { signal: AbortSignal }) {
+        const response = await fetch(source.url, { signal });
+        await response.text();
+        return { status: 'pass' as const, summary: 'answered' };
+      },
+    })),
   });
   const entities: Entity[] = Array.from({ length: ENTITIES }, (_, i) => ({
     apiVersion: 'backstage.io/v1alpha1',

@@ -1,31 +1,13 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  DeploymentProvider,
-  rollbackGuardProvidersExtensionPoint,
-} from '@rollback-guard/plugin-rollback-guard-node';
+import { DeploymentProvider } from '@rollback-guard/plugin-rollback-guard-node';
 import request from 'supertest';
 import { fakeCatalog, testEntities } from './__testUtils__/fakeCatalog';
+import { testModule } from './__testUtils__/modules';
 import { rollbackGuardPlugin } from './plugin';
-
-function providerModule(provider: DeploymentProvider) {
-  return createBackendModule({
-    pluginId: 'rollback-guard',
-    moduleId: `test-${provider.id}`,
-    register(env) {
-      env.registerInit({
-        deps: { providers: rollbackGuardProvidersExtensionPoint },
-        async init({ providers }) {
-          providers.addProvider(provider);
-        },
-      });
-    },
-  });
-}
 
 const argoRollouts: DeploymentProvider = {
   id: 'argo-rollouts',
@@ -92,7 +74,7 @@ describe('rollbackGuardPlugin', () => {
       features: [
         rollbackGuardPlugin,
         fakeCatalog({ entities }),
-        providerModule(argoRollouts),
+        testModule('argo', { providers: [argoRollouts] }),
       ],
     });
     const response = await request(server)

@@ -1,13 +1,12 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
-import { rollbackGuardProvidersExtensionPoint } from '@rollback-guard/plugin-rollback-guard-node';
 import request from 'supertest';
 import { fakeCatalog } from '../__testUtils__/fakeCatalog';
+import { testModule } from '../__testUtils__/modules';
 import { rollbackGuardPlugin } from '../plugin';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -15,41 +14,34 @@ type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 // How the second provider of checkout-web behaves in the current test.
 let flaky: 'ok' | 'throw' | 'hang' | 'malformed' = 'ok';
 
-const flakyModule = createBackendModule({
-  pluginId: 'rollback-guard',
-  moduleId: 'flaky',
-  register(env) {
-    env.registerInit({
-      deps: { providers: rollbackGuardProvidersExtensionPoint },
-      async init({ providers }) {
-        const answer = async (): Promise<Deployment[]> => {
-          if (flaky === 'throw')
-            throw new Error('answered 503 Service Unavailable');
-          if (flaky === 'hang') return new Promise(() => {});
-          if (flaky === 'malformed') {
-            return [{ id: 'x', version: '2.0.0' } as unknown as Deployment];
-          }
-          return [
-            {
-              id: 'flaky-1',
-              entityRef: 'component:default/checkout-web',
-              environment: 'eu-west',
-              version: '7.0.0',
-              strategy: 'rolling',
-              state: 'succeeded',
-              startedAt: '2026-11-01T00:00:00.000Z',
-            },
-          ];
-        };
-        providers.addProvider({
-          id: 'flaky',
-          title: 'Flaky provider',
-          getCurrentDeployments: answer,
-          listDeployments: answer,
-        });
-      },
-    });
-  },
+async function flakyAnswer(): Promise<Deployment[]> {
+  if (flaky === 'throw') throw new Error('answered 503 Service Unavailable');
+  if (flaky === 'hang') return new Promise(() => {});
+  if (flaky === 'malformed') {
+    return [{ id: 'x', version: '2.0.0' } as unknown as Deployment];
+  }
+  return [
+    {
+      id: 'flaky-1',
+      entityRef: 'component:default/checkout-web',
+      environment: 'eu-west',
+      version: '7.0.0',
+      strategy: 'rolling',
+      state: 'succeeded',
+      startedAt: '2026-11-01T00:00:00.000Z',
+    },
+  ];
+}
+
+const flakyModule = testModule('flaky', {
+  providers: [
+    {
+      id: 'flaky',
+      title: 'Flaky provider',
+      getCurrentDeployments: flakyAnswer,
+      listDeployments: flakyAnswer,
+    },
+  ],
 });
 
 const CI = mockCredentials.service.header();

@@ -1,4 +1,3 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -8,12 +7,10 @@ import {
   EnvironmentReadiness,
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import {
-  ReadinessCheck,
-  rollbackGuardChecksExtensionPoint,
-} from '@rollback-guard/plugin-rollback-guard-node';
+import { ReadinessCheck } from '@rollback-guard/plugin-rollback-guard-node';
 import request from 'supertest';
 import { fakeCatalog } from '../__testUtils__/fakeCatalog';
+import { testModule } from '../__testUtils__/modules';
 import { rollbackGuardPlugin } from '../plugin';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -66,18 +63,7 @@ const checks: ReadinessCheck[] = [
   },
 ];
 
-const checksModule = createBackendModule({
-  pluginId: 'rollback-guard',
-  moduleId: 'test-checks',
-  register(env) {
-    env.registerInit({
-      deps: { registry: rollbackGuardChecksExtensionPoint },
-      async init({ registry }) {
-        checks.forEach(check => registry.addCheck(check));
-      },
-    });
-  },
-});
+const checksModule = testModule('test-checks', { checks });
 
 const CI = mockCredentials.service.header();
 const USER = mockCredentials.user.header();

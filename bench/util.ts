@@ -1,0 +1,12 @@
+/** The p-th percentile (nearest rank) of some timings. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+/** One figure, as `npm run bench` prints them: `<name>: <number> <unit>`. */
+export function print(name: string, value: number, unit: string) {
+  process.stdout.write(`${name}: ${Number(value.toFixed(3))} ${unit}\n`);
+}
