@@ -109,7 +109,9 @@ async function bench(label: string, database: object) {
 async function dropBenchDatabase(connection: string) {
   const db = knexFactory({ client: 'pg', connection });
   try {
-    await db.raw(`DROP DATABASE IF EXISTS "${PG_PREFIX}rollback-guard"`);
+    await db.raw(
+      `DROP DATABASE IF EXISTS "${PG_PREFIX}rollback-guard" WITH (FORCE)`,
+    );
   } finally {
     await db.destroy();
   }

@@ -67,6 +67,12 @@ async function main() {
           backend: {
             database: { client: 'better-sqlite3', connection: ':memory:' },
           },
+          // Only the five timed checks.
+          rollbackGuard: {
+            readiness: {
+              disabledChecks: ['artifact-availability', 'registry-credentials'],
+            },
+          },
         },
       }),
     ],
