@@ -93,6 +93,54 @@ export interface Config {
       refreshIntervalMinutes?: number;
     };
     /**
+     * Supervised actions: who must approve what.
+     */
+    actions?: {
+      /**
+       * Pending requests expire after this many minutes, by the database
+       * clock.
+       *
+       * @default 60
+       */
+      requestTtlMinutes?: number;
+      /**
+       * Allow actions although the permission framework is disabled
+       * (`permission.enabled` not true). Off by default: without permissions
+       * anyone could request and approve.
+       *
+       * @default false
+       */
+      allowWithoutPermissionFramework?: boolean;
+      /**
+       * How many people other than the requester must approve.
+       */
+      approvals?: {
+        /**
+         * A roll-back, by the risk of its candidate. High and blocked need at
+         * least two (a second person); a blocked one also needs the override
+         * permission and a justification.
+         */
+        rollBack?: {
+          /** @default 1 */
+          low?: number;
+          /** @default 1 */
+          medium?: number;
+          /** @default 2 */
+          high?: number;
+          /** @default 2 */
+          blocked?: number;
+        };
+        /** @default 0 */
+        pause?: number;
+        /** @default 1 */
+        resume?: number;
+        /** @default 0 */
+        abort?: number;
+        /** @default 1 */
+        rollForward?: number;
+      };
+    };
+    /**
      * The built-in deployment ledger.
      */
     ledger?: {

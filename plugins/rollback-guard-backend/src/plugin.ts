@@ -7,6 +7,9 @@ import {
   rollbackGuardChecksExtensionPoint,
   rollbackGuardProvidersExtensionPoint,
 } from '@rollback-guard/plugin-rollback-guard-node';
+import { rollbackGuardPermissions } from '@rollback-guard/plugin-rollback-guard-common';
+import { ActionService } from './actions/ActionService';
+import { DatabaseActionStore } from './actions/DatabaseActionStore';
 import { createRegistryChecks } from './checks';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
@@ -42,6 +45,9 @@ export const rollbackGuardPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         config: coreServices.rootConfig,
         database: coreServices.database,
         discovery: coreServices.discovery,
@@ -52,6 +58,9 @@ export const rollbackGuardPlugin = createBackendPlugin({
       },
       async init({
         auth,
+        auditor,
+        permissions,
+        permissionsRegistry,
         config,
         database,
         discovery,
@@ -61,6 +70,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
         scheduler,
       }) {
         const settings = readRollbackGuardConfig(config);
+        permissionsRegistry.addPermissions(rollbackGuardPermissions);
         const store = await DatabaseRollbackGuardStore.create({ database });
         providers.add(new LedgerProvider(store));
         providers.setDefault(settings.defaultProvider);
@@ -94,6 +104,14 @@ export const rollbackGuardPlugin = createBackendPlugin({
           summaryService: new SummaryService({ entities, providers }),
           rolloutService,
           readinessService,
+          actionService: new ActionService({
+            store: new DatabaseActionStore(await database.getClient()),
+            entities,
+            readiness: readinessService,
+            permissions,
+            auditor,
+            policy: settings.actions,
+          }),
           ledgerService: new LedgerService({
             store,
             entities,

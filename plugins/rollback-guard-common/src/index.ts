@@ -1,10 +1,13 @@
 /**
- * Types and annotation names shared by the Rollback Guard frontend and backend.
+ * Types, annotation names and permissions shared by the Rollback Guard
+ * frontend and backend.
  *
  * @packageDocumentation
  */
 
+export * from './actions';
 export * from './annotations';
 export * from './deployments';
+export * from './permissions';
 export * from './readiness';
 export * from './types';

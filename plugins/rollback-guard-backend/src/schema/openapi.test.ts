@@ -30,6 +30,7 @@ describe('openapi.yaml', () => {
       rolloutService: {} as any,
       ledgerService: {} as any,
       readinessService: {} as any,
+      actionService: {} as any,
       maxBodyBytes: 1024,
     });
     const served = (router.stack as Layer[])

@@ -4,11 +4,16 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { LedgerService } from '../ledger/LedgerService';
 import {
+  ACTION_KINDS,
+  ActionKind,
+} from '@rollback-guard/plugin-rollback-guard-common';
+import {
   deploymentId,
   parseInput,
   recordDeploymentBody,
   stateChangeBody,
 } from '../ledger/schemas';
+import { ActionService } from '../actions/ActionService';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { RolloutService } from './RolloutService';
 import { SummaryService } from './SummaryService';
@@ -20,6 +25,32 @@ const entityQuery = z.object({
     })
     .min(1, 'is required, e.g. component:default/payments-api'),
 });
+
+const actionKind = z.enum(ACTION_KINDS as [ActionKind, ...ActionKind[]]);
+
+const actionRequestBody = z
+  .object({
+    entityRef: z.string().min(1),
+    environment: z.string().min(1),
+    kind: actionKind,
+    targetVersion: z.string().min(1).max(128).optional(),
+    reason: z.string().trim().min(1, 'is required: say why').max(2000),
+    idempotencyKey: z.string().min(1).max(128),
+    override: z
+      .object({ justification: z.string().trim().min(1).max(2000) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const decisionBody = z
+  .object({
+    entityRef: z.string().min(1),
+    environment: z.string().min(1),
+    kind: actionKind,
+    comment: z.string().max(2000).optional(),
+  })
+  .strict();
 
 const historyQuery = entityQuery.extend({
   environment: z.string().min(1).optional(),
@@ -39,6 +70,7 @@ export async function createRouter(options: {
   rolloutService: RolloutService;
   ledgerService: LedgerService;
   readinessService: ReadinessService;
+  actionService: ActionService;
   /** Request bodies larger than this are refused with 413. */
   maxBodyBytes: number;
 }): Promise<express.Router> {
@@ -48,6 +80,7 @@ export async function createRouter(options: {
     rolloutService,
     ledgerService,
     readinessService,
+    actionService,
   } = options;
   const router = Router();
   router.use(express.json({ limit: options.maxBodyBytes }));
@@ -84,6 +117,40 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
     const { entityRef } = parseInput(entityQuery, req.body, 'body');
     res.json(await readinessService.refresh(entityRef, credentials));
+  });
+
+  // Actions are people's decisions: only user principals.
+  router.post('/actions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = parseInput(actionRequestBody, req.body, 'body');
+    const { action, created } = await actionService.request(body, credentials);
+    res.status(created ? 201 : 200).json(action);
+  });
+
+  router.get('/actions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = parseInput(entityQuery, req.query, 'query');
+    res.json({ items: await actionService.list(entityRef, credentials) });
+  });
+
+  for (const decision of ['approve', 'reject'] as const) {
+    router.post(`/actions/:id/${decision}`, async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const body = parseInput(decisionBody, req.body, 'body');
+      res.json(
+        await actionService.decide(
+          req.params.id,
+          { ...body, decision },
+          credentials,
+        ),
+      );
+    });
+  }
+
+  router.get('/audit', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = parseInput(entityQuery, req.query, 'query');
+    res.json({ items: await actionService.auditTrail(entityRef, credentials) });
   });
 
   // The ledger is written by CI, which authenticates as a service (an

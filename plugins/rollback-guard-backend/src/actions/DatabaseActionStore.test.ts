@@ -1,0 +1,97 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseRollbackGuardStore } from '../database/DatabaseRollbackGuardStore';
+import { DatabaseActionStore, NewAction } from './DatabaseActionStore';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+function newAction(overrides: Partial<NewAction> = {}): NewAction {
+  return {
+    id: 'a1',
+    entityRef: 'component:default/payments-api',
+    environment: 'production',
+    kind: 'roll-back',
+    targetVersion: '2.0.0',
+    reason: 'broken',
+    requestedBy: 'user:default/ana',
+    idempotencyKey: 'k1',
+    risk: 'low',
+    readinessComputedAt: '2026-11-23T10:00:00.000Z',
+    requiredApprovals: 1,
+    status: 'requested',
+    ttlSeconds: 3600,
+    ...overrides,
+  };
+}
+
+describe.each(databases.eachSupportedId())('DatabaseActionStore on %p', id => {
+  let store: DatabaseActionStore;
+
+  beforeAll(async () => {
+    const knex = await databases.init(id);
+    // Runs the plugin's migrations, the action tables among them.
+    await DatabaseRollbackGuardStore.create({
+      database: mockServices.database.mock({ getClient: async () => knex }),
+    });
+    store = new DatabaseActionStore(knex);
+  });
+
+  it('reads the database clock', async () => {
+    const now = await store.now();
+    expect(Math.abs(now.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('creates once per requester and idempotency key, expiring by the database clock', async () => {
+    const before = await store.now();
+    const first = await store.create(newAction());
+    expect(first.created).toBe(true);
+    expect(
+      Date.parse(first.action.expiresAt) - Date.parse(first.action.requestedAt),
+    ).toBe(3600_000);
+    expect(Date.parse(first.action.requestedAt)).toBeGreaterThanOrEqual(
+      before.getTime() - 1000,
+    );
+    const again = await store.create(newAction({ id: 'a2', kind: 'pause' }));
+    expect(again).toEqual({ action: first.action, created: false });
+    const otherKey = await store.create(
+      newAction({ id: 'a3', idempotencyKey: 'k2' }),
+    );
+    expect(otherKey.created).toBe(true);
+  });
+
+  it('moves a request only from the status it is in, and counts each approver once', async () => {
+    await store.create(newAction({ id: 'b1', idempotencyKey: 'kb1' }));
+    expect(await store.addApproval('b1', 'user:default/bob')).toBe(true);
+    expect(await store.addApproval('b1', 'user:default/bob')).toBe(false);
+    expect(
+      await store.transition('b1', 'requested', 'approved', {
+        by: 'user:default/bob',
+      }),
+    ).toBe(true);
+    expect(await store.transition('b1', 'requested', 'rejected')).toBe(false);
+    expect(await store.get('b1')).toMatchObject({
+      status: 'approved',
+      decidedBy: 'user:default/bob',
+      approvals: [{ by: 'user:default/bob' }],
+    });
+  });
+
+  it('appends to the audit trail, newest first', async () => {
+    await store.audit({
+      actionId: 'b1',
+      entityRef: 'component:default/x',
+      step: 'requested',
+      actor: 'ana',
+      details: { a: 1 },
+    });
+    await store.audit({
+      actionId: 'b1',
+      entityRef: 'component:default/x',
+      step: 'approved',
+      actor: 'bob',
+      details: {},
+    });
+    const trail = await store.auditTrail('component:default/x', 10);
+    expect(trail.map(e => e.step)).toEqual(['approved', 'requested']);
+    expect(trail[1].details).toEqual({ a: 1 });
+  });
+});

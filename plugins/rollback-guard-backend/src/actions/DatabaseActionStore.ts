@@ -1,0 +1,226 @@
+import {
+  ActionKind,
+  ActionRequest,
+  ActionStatus,
+  AuditEntry,
+  Risk,
+} from '@rollback-guard/plugin-rollback-guard-common';
+import { Knex } from 'knex';
+
+const ACTIONS = 'rollback_guard_actions';
+const APPROVALS = 'rollback_guard_action_approvals';
+const AUDIT = 'rollback_guard_audit';
+
+type Timestamp = Date | string | number;
+
+type ActionRow = {
+  id: string;
+  entity_ref: string;
+  environment: string;
+  kind: string;
+  target_version: string | null;
+  reason: string;
+  requested_by: string;
+  idempotency_key: string;
+  risk: string;
+  readiness_computed_at: Timestamp;
+  override_justification: string | null;
+  required_approvals: number;
+  status: string;
+  requested_at: Timestamp;
+  expires_at: Timestamp;
+  decided_by: string | null;
+  decision: string | null;
+};
+
+type ApprovalRow = {
+  action_id: string;
+  approver: string;
+  approved_at: Timestamp;
+};
+
+type AuditRow = {
+  id: number | string;
+  action_id: string;
+  entity_ref: string;
+  step: string;
+  actor: string;
+  details: string;
+  at: Timestamp;
+};
+
+function toIso(value: Timestamp): string {
+  return new Date(value).toISOString();
+}
+
+/** A new action request, as the service decided it. */
+export type NewAction = Omit<
+  ActionRequest,
+  'requestedAt' | 'expiresAt' | 'approvals' | 'decidedBy' | 'decision'
+> & { idempotencyKey: string; ttlSeconds: number };
+
+/**
+ * Action requests, their approvals and the audit trail, on knex. Every
+ * state change is a conditional update on the state it leaves, so that
+ * concurrent writers (several replicas) cannot both move a request. Times
+ * that decide expiry come from the database clock.
+ *
+ * @internal
+ */
+export class DatabaseActionStore {
+  constructor(private readonly db: Knex) {}
+
+  /** The database's own clock. */
+  async now(): Promise<Date> {
+    if (this.db.client.config.client === 'pg') {
+      const { rows } = await this.db.raw('select now() as now');
+      return new Date(rows[0].now);
+    }
+    const [row] = await this.db.raw(
+      "select strftime('%Y-%m-%dT%H:%M:%fZ', 'now') as now",
+    );
+    return new Date(row.now);
+  }
+
+  /**
+   * Inserts the request unless its requester already used the idempotency
+   * key; returns the stored request and whether this call created it.
+   */
+  async create(
+    action: NewAction,
+  ): Promise<{ action: ActionRequest; created: boolean }> {
+    const now = await this.now();
+    const inserted = await this.db<ActionRow>(ACTIONS)
+      .insert({
+        id: action.id,
+        entity_ref: action.entityRef,
+        environment: action.environment,
+        kind: action.kind,
+        target_version: action.targetVersion ?? null,
+        reason: action.reason,
+        requested_by: action.requestedBy,
+        idempotency_key: action.idempotencyKey,
+        risk: action.risk,
+        readiness_computed_at: new Date(action.readinessComputedAt),
+        override_justification: action.override?.justification ?? null,
+        required_approvals: action.requiredApprovals,
+        status: action.status,
+        requested_at: now,
+        expires_at: new Date(now.getTime() + action.ttlSeconds * 1000),
+      })
+      .onConflict(['requested_by', 'idempotency_key'])
+      .ignore()
+      .returning('id');
+    const row = await this.db<ActionRow>(ACTIONS)
+      .where({
+        requested_by: action.requestedBy,
+        idempotency_key: action.idempotencyKey,
+      })
+      .first();
+    return {
+      action: await this.withApprovals(row!),
+      created: inserted.length > 0,
+    };
+  }
+
+  async get(id: string): Promise<ActionRequest | undefined> {
+    const row = await this.db<ActionRow>(ACTIONS).where({ id }).first();
+    return row ? this.withApprovals(row) : undefined;
+  }
+
+  async list(entityRef: string, limit: number): Promise<ActionRequest[]> {
+    const rows = await this.db<ActionRow>(ACTIONS)
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'requested_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return Promise.all(rows.map(row => this.withApprovals(row)));
+  }
+
+  /** Records an approval; false when this person already approved it. */
+  async addApproval(id: string, approver: string): Promise<boolean> {
+    const inserted = await this.db<ApprovalRow>(APPROVALS)
+      .insert({ action_id: id, approver, approved_at: await this.now() })
+      .onConflict(['action_id', 'approver'])
+      .ignore()
+      .returning('action_id');
+    return inserted.length > 0;
+  }
+
+  /** Moves a request from one status to another, only if it is still in `from`. */
+  async transition(
+    id: string,
+    from: ActionStatus,
+    to: ActionStatus,
+    decision?: { by: string; text?: string },
+  ): Promise<boolean> {
+    const updated = await this.db<ActionRow>(ACTIONS)
+      .where({ id, status: from })
+      .update({
+        status: to,
+        ...(decision
+          ? { decided_by: decision.by, decision: decision.text ?? null }
+          : {}),
+      });
+    return updated > 0;
+  }
+
+  /** Appends to the audit trail; there is no way to change a row. */
+  async audit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
+    await this.db(AUDIT).insert({
+      action_id: entry.actionId,
+      entity_ref: entry.entityRef,
+      step: entry.step,
+      actor: entry.actor,
+      details: JSON.stringify(entry.details),
+    });
+  }
+
+  async auditTrail(entityRef: string, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.db<AuditRow>(AUDIT)
+      .where({ entity_ref: entityRef })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(row => ({
+      id: Number(row.id),
+      actionId: row.action_id,
+      entityRef: row.entity_ref,
+      step: row.step,
+      actor: row.actor,
+      at: toIso(row.at),
+      details: JSON.parse(row.details),
+    }));
+  }
+
+  private async withApprovals(row: ActionRow): Promise<ActionRequest> {
+    const approvals = await this.db<ApprovalRow>(APPROVALS)
+      .where({ action_id: row.id })
+      .orderBy('approved_at');
+    return {
+      id: row.id,
+      entityRef: row.entity_ref,
+      environment: row.environment,
+      kind: row.kind as ActionKind,
+      ...(row.target_version ? { targetVersion: row.target_version } : {}),
+      reason: row.reason,
+      requestedBy: row.requested_by,
+      requestedAt: toIso(row.requested_at),
+      risk: row.risk as Risk,
+      readinessComputedAt: toIso(row.readiness_computed_at),
+      ...(row.override_justification
+        ? { override: { justification: row.override_justification } }
+        : {}),
+      requiredApprovals: row.required_approvals,
+      approvals: approvals.map(a => ({
+        by: a.approver,
+        at: toIso(a.approved_at),
+      })),
+      status: row.status as ActionStatus,
+      expiresAt: toIso(row.expires_at),
+      ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
+      ...(row.decision ? { decision: row.decision } : {}),
+    };
+  }
+}

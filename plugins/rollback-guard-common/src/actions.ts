@@ -1,0 +1,82 @@
+import { Risk } from './readiness';
+
+/**
+ * What a person can ask Rollback Guard to do in one environment.
+ *
+ * @public
+ */
+export type ActionKind =
+  | 'pause'
+  | 'resume'
+  | 'abort'
+  | 'roll-back'
+  | 'roll-forward';
+
+/**
+ * @public
+ */
+export const ACTION_KINDS: readonly ActionKind[] = [
+  'pause',
+  'resume',
+  'abort',
+  'roll-back',
+  'roll-forward',
+];
+
+/**
+ * Where an action request stands. Execution states follow approval.
+ *
+ * @public
+ */
+export type ActionStatus =
+  | 'requested'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'executing'
+  | 'succeeded'
+  | 'failed';
+
+/**
+ * An action request: who asked for what, why, against which readiness, and
+ * who decided.
+ *
+ * @public
+ */
+export type ActionRequest = {
+  id: string;
+  entityRef: string;
+  environment: string;
+  kind: ActionKind;
+  /** The version to go to: the candidate of a roll-back, the version of a roll-forward. */
+  targetVersion?: string;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  /** The readiness the request was made against. */
+  risk: Risk;
+  readinessComputedAt: string;
+  /** Set when a blocked rollback was requested with the override permission. */
+  override?: { justification: string };
+  requiredApprovals: number;
+  approvals: Array<{ by: string; at: string }>;
+  status: ActionStatus;
+  expiresAt: string;
+  decidedBy?: string;
+  decision?: string;
+};
+
+/**
+ * One step in the audit trail of an action; rows are only ever appended.
+ *
+ * @public
+ */
+export type AuditEntry = {
+  id: number;
+  actionId: string;
+  entityRef: string;
+  step: string;
+  actor: string;
+  at: string;
+  details: Record<string, unknown>;
+};
