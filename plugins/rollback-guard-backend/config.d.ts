@@ -112,6 +112,71 @@ export interface Config {
        */
       allowWithoutPermissionFramework?: boolean;
       /**
+       * Where approved actions are sent: one signed POST per attempt, never
+       * retried silently. An entity names one with its
+       * `rollback-guard/action-webhook` annotation, which holds a name, never
+       * a URL, so only this list decides which hosts the backend calls.
+       */
+      webhooks?: Array<{
+        /**
+         * What the annotation names: lowercase letters, digits and dashes,
+         * at most 63 characters.
+         */
+        name: string;
+        /**
+         * https; http only with `insecure: true`. For
+         * `github-workflow-dispatch`:
+         * `https://api.github.com/repos/<owner>/<repo>/actions/workflows/<file or id>/dispatches`.
+         */
+        url: string;
+        /**
+         * The HMAC-SHA256 key of `X-Rollback-Guard-Signature`, e.g. from
+         * `openssl rand -hex 32`.
+         *
+         * @visibility secret
+         */
+        secret: string;
+        /**
+         * `generic` (Rollback Guard's JSON) or `github-workflow-dispatch`.
+         *
+         * @default generic
+         */
+        format?: 'generic' | 'github-workflow-dispatch';
+        /**
+         * The branch or tag GitHub runs the workflow from
+         * (github-workflow-dispatch only).
+         *
+         * @default main
+         */
+        ref?: string;
+        /**
+         * Sent as `Authorization: Bearer <token>`; required for
+         * github-workflow-dispatch (Actions: write on that repository).
+         *
+         * @visibility secret
+         */
+        token?: string;
+        /**
+         * How long the webhook has to answer, in milliseconds (at most 600000).
+         *
+         * @default 10000
+         */
+        timeoutMs?: number;
+        /**
+         * Allow the URL to resolve to loopback, link-local or private
+         * addresses (an internal receiver).
+         *
+         * @default false
+         */
+        allowPrivateAddresses?: boolean;
+        /**
+         * Allow plain http (test receivers only).
+         *
+         * @default false
+         */
+        insecure?: boolean;
+      }>;
+      /**
        * How many people other than the requester must approve.
        */
       approvals?: {

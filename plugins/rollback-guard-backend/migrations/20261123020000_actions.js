@@ -28,6 +28,8 @@ exports.up = async function up(knex) {
     table.timestamp('expires_at', { useTz: true }).notNullable();
     table.string('decided_by', 255).nullable();
     table.text('decision').nullable();
+    table.integer('attempts').notNullable().defaultTo(0);
+    table.text('outcome').nullable();
     table.unique(['requested_by', 'idempotency_key'], {
       indexName: 'rollback_guard_actions_idempotency_idx',
     });

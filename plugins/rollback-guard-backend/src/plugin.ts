@@ -10,6 +10,7 @@ import {
 import { rollbackGuardPermissions } from '@rollback-guard/plugin-rollback-guard-common';
 import { ActionService } from './actions/ActionService';
 import { DatabaseActionStore } from './actions/DatabaseActionStore';
+import { WebhookExecutor } from './actions/executor/WebhookExecutor';
 import { createRegistryChecks } from './checks';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
@@ -99,24 +100,29 @@ export const rollbackGuardPlugin = createBackendPlugin({
           auth,
           logger,
         });
+        const actionService = new ActionService({
+          store: new DatabaseActionStore(await database.getClient()),
+          entities,
+          readiness: readinessService,
+          permissions,
+          auditor,
+          executor: WebhookExecutor.fromConfig(config),
+          policy: settings.actions,
+        });
         const router = await createRouter({
           httpAuth,
           summaryService: new SummaryService({ entities, providers }),
           rolloutService,
           readinessService,
-          actionService: new ActionService({
-            store: new DatabaseActionStore(await database.getClient()),
-            entities,
-            readiness: readinessService,
-            permissions,
-            auditor,
-            policy: settings.actions,
-          }),
+          actionService,
           ledgerService: new LedgerService({
             store,
             entities,
             auth,
             maxEvidenceBytes: settings.ledger.maxEvidenceBytes,
+            // Verification: the pipeline reports back through the ledger.
+            onChange: deployment => actionService.verify(deployment),
+            logger,
           }),
           // Room for the deployment's own fields around its evidence.
           maxBodyBytes: settings.ledger.maxEvidenceBytes + 256 * 1024,

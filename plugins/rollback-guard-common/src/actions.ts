@@ -64,6 +64,10 @@ export type ActionRequest = {
   expiresAt: string;
   decidedBy?: string;
   decision?: string;
+  /** Execution attempts so far; a retry is a new attempt, never a silent one. */
+  attempts: number;
+  /** How execution ended, or why it stopped. */
+  outcome?: string;
 };
 
 /**

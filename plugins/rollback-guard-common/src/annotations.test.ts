@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  ANNOTATION_ACTION_WEBHOOK,
   hasRollbackGuardAnnotations,
   parseAnnotationList,
   validateRollbackGuardAnnotations,
@@ -21,10 +22,16 @@ describe('validateRollbackGuardAnnotations', () => {
         'rollback-guard/artifact':
           'registry.example.com:5000/team/payments-api',
         'rollback-guard/provider': 'ledger',
+        'rollback-guard/action-webhook': 'deploy-production',
         'backstage.io/techdocs-ref': 'dir:.',
       }),
     );
     expect(result).toEqual([
+      {
+        name: 'rollback-guard/action-webhook',
+        value: 'deploy-production',
+        valid: true,
+      },
       {
         name: 'rollback-guard/artifact',
         value: 'registry.example.com:5000/team/payments-api',
@@ -73,6 +80,18 @@ describe('validateRollbackGuardAnnotations', () => {
       'prod',
       'is not a Rollback Guard annotation',
     ],
+    [
+      'rollback-guard/action-webhook',
+      'https://hooks.example.com/deploy',
+      'not hold a URL',
+    ],
+    [
+      'rollback-guard/action-webhook',
+      'deploy-staging, deploy-production',
+      'must name one webhook',
+    ],
+    ['rollback-guard/action-webhook', 'Deploy_Prod', 'lowercase letters'],
+    ['rollback-guard/action-webhook', '', 'must name one webhook'],
   ])('reports %s=%j as invalid', (name, value, message) => {
     const [status] = validateRollbackGuardAnnotations(
       entity({ [name]: value }),
@@ -80,6 +99,20 @@ describe('validateRollbackGuardAnnotations', () => {
     expect(status.valid).toBe(false);
     expect(status.message).toContain(name);
     expect(status.message).toContain(message);
+  });
+});
+
+describe('the action webhook annotation', () => {
+  it('is a known annotation, not reported as a typo', () => {
+    expect(ANNOTATION_ACTION_WEBHOOK).toBe('rollback-guard/action-webhook');
+    const [status] = validateRollbackGuardAnnotations(
+      entity({ [ANNOTATION_ACTION_WEBHOOK]: 'gh-rollback' }),
+    );
+    expect(status).toEqual({
+      name: 'rollback-guard/action-webhook',
+      value: 'gh-rollback',
+      valid: true,
+    });
   });
 });
 

@@ -41,6 +41,17 @@ export const ANNOTATION_PROVIDER = 'rollback-guard/provider';
 export const ANNOTATION_PROVIDER_ID = 'rollback-guard/provider-id';
 
 /**
+ * The webhook that executes the entity's approved actions, by its name in the
+ * backend's `rollbackGuard.actions.webhooks` configuration (for example
+ * `deploy-production`). It holds a name, never a URL: which hosts the backend
+ * calls is decided by configuration alone, so editing a catalog file cannot
+ * make the backend reach anywhere else.
+ *
+ * @public
+ */
+export const ANNOTATION_ACTION_WEBHOOK = 'rollback-guard/action-webhook';
+
+/**
  * The outcome of validating one `rollback-guard/` annotation.
  *
  * @public
@@ -57,6 +68,7 @@ export type AnnotationStatus = {
 // Environment and provider names: DNS labels.
 const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const PROVIDER_NAME = ENVIRONMENT_NAME;
+const WEBHOOK_NAME = ENVIRONMENT_NAME;
 // The repository part of an OCI reference: a registry host (with an optional
 // port) and a path of lowercase components, as the distribution spec defines.
 const OCI_REPOSITORY =
@@ -119,6 +131,14 @@ const validators: Record<string, Validator> = {
     value.trim().length > 0 && value.trim().length <= 253
       ? undefined
       : 'must be a non-empty identifier of at most 253 characters',
+  [ANNOTATION_ACTION_WEBHOOK]: value => {
+    const trimmed = value.trim();
+    if (WEBHOOK_NAME.test(trimmed)) return undefined;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+      return 'must name a webhook configured in rollbackGuard.actions.webhooks, not hold a URL: the backend calls only the hosts its configuration lists';
+    }
+    return 'must name one webhook configured in rollbackGuard.actions.webhooks: lowercase letters, digits and dashes, at most 63 characters, e.g. "deploy-production"';
+  },
 };
 
 /**

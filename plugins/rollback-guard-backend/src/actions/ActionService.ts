@@ -15,16 +15,36 @@ import {
   ActionKind,
   ActionRequest,
   AuditEntry,
+  Deployment,
   DeploymentState,
+  ReadinessSnapshot,
   Risk,
   rollbackGuardActionApprovePermission,
   rollbackGuardActionOverridePermission,
   rollbackGuardActionRequestPermission,
 } from '@rollback-guard/plugin-rollback-guard-common';
+import { Entity } from '@backstage/catalog-model';
 import { randomUUID } from 'node:crypto';
+import { riskRank } from '../readiness/assess';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { EntityReader } from '../service/EntityReader';
 import { DatabaseActionStore } from './DatabaseActionStore';
+
+/**
+ * Sends an approved action to where it is carried out (a CI pipeline, an
+ * orchestrator). Never retries by itself: a retry is a new, audited attempt.
+ *
+ * @internal
+ */
+export interface ActionExecutor {
+  execute(
+    request: { action: ActionRequest; attempt: number; entity: Entity },
+    options: { signal?: AbortSignal },
+  ): Promise<
+    | { ok: true; webhook?: string; status?: number }
+    | { ok: false; reason: string }
+  >;
+}
 
 /** How many approvers (never the requester) each action needs. */
 export type ActionPolicy = {
@@ -66,6 +86,7 @@ export class ActionService {
       readiness: ReadinessService;
       permissions: PermissionsService;
       auditor: AuditorService;
+      executor: ActionExecutor;
       policy: ActionPolicy;
     },
   ) {}
@@ -265,6 +286,8 @@ export class ActionService {
       await this.record(action, 'approved', 'policy', {
         why: `policy needs no approval for ${action.kind} at ${risk} risk`,
       });
+      await this.execute(action, 'approved');
+      return { action: (await this.options.store.get(action.id))!, created };
     }
     return result;
   }
@@ -353,8 +376,122 @@ export class ActionService {
       await this.record(action, 'approved', person, {
         approvers: updated.approvals.map(a => a.by),
       });
+      // Only the decision that moved it to approved gets here: it executes.
+      await this.execute(updated, 'approved');
     }
     return (await this.options.store.get(id))!;
+  }
+
+  /** A new attempt at an action whose execution failed; audited as such. */
+  async retry(
+    id: string,
+    input: { entityRef: string; environment: string; kind: ActionKind },
+    credentials: User,
+  ): Promise<ActionRequest> {
+    this.ensureEnabled();
+    const action = await this.options.store.get(id);
+    if (!action) throw new NotFoundError(`No action request ${id}`);
+    if (
+      action.entityRef !== input.entityRef ||
+      action.environment !== input.environment ||
+      action.kind !== input.kind
+    ) {
+      throw new ConflictError(
+        `Action request ${id} is a ${action.kind} in ${action.environment} of ${action.entityRef}, not what this retry names`,
+      );
+    }
+    await this.authorize(
+      credentials,
+      rollbackGuardActionApprovePermission,
+      action.entityRef,
+    );
+    if (action.status !== 'failed') {
+      throw new ConflictError(
+        `Only a failed action can be retried; ${id} is ${action.status}`,
+      );
+    }
+    await this.record(action, 'retry', credentials.principal.userEntityRef, {
+      previousOutcome: action.outcome,
+    });
+    await this.execute(action, 'failed');
+    return (await this.options.store.get(id))!;
+  }
+
+  /**
+   * Executes once: the conditional claim lets exactly one caller through,
+   * whichever replica it runs on. Readiness is checked again first; if it got
+   * worse than what was approved, the action stops and says so.
+   */
+  private async execute(action: ActionRequest, from: 'approved' | 'failed') {
+    const { store, executor, readiness } = this.options;
+    const attempt = await store.claimExecution(action.id, from);
+    if (attempt === undefined) return;
+    await this.record(action, 'executing', 'rollback-guard', { attempt });
+
+    const stop = async (outcome: string, step: string, details = {}) => {
+      await store.finishExecution(action.id, 'failed', outcome);
+      await this.record(action, step, 'rollback-guard', {
+        attempt,
+        outcome,
+        ...details,
+      });
+    };
+    let entity: Entity;
+    let snapshot: ReadinessSnapshot;
+    try {
+      ({ entity, snapshot } = await readiness.recheck(action.entityRef));
+    } catch (error) {
+      await stop(`Readiness could not be checked again: ${error}`, 'stopped');
+      return;
+    }
+    const now = riskNow(action, snapshot);
+    if (riskRank(now.risk) > riskRank(action.risk)) {
+      await stop(
+        `Readiness got worse since the request: ${action.risk} then, ${now.risk} now (${now.reason})`,
+        'stopped',
+        { riskThen: action.risk, riskNow: now.risk },
+      );
+      return;
+    }
+    const result = await executor.execute({ action, attempt, entity }, {});
+    if (result.ok) {
+      await this.record(action, 'dispatched', 'rollback-guard', {
+        attempt,
+        webhook: result.webhook,
+        status: result.status,
+      });
+    } else {
+      await stop(result.reason, 'failed');
+    }
+  }
+
+  /**
+   * Verification: when the provider reports the environment's deployment,
+   * an executing action that it fulfils succeeds, one it contradicts fails.
+   */
+  async verify(deployment: Deployment): Promise<void> {
+    const executing = await this.options.store.executing(
+      deployment.entityRef,
+      deployment.environment,
+    );
+    for (const action of executing) {
+      const verdict = verdictFor(action, deployment);
+      if (!verdict) continue;
+      const outcome = `${deployment.version} is ${deployment.state} in ${deployment.environment} (deployment ${deployment.id})`;
+      if (
+        await this.options.store.finishExecution(action.id, verdict, outcome)
+      ) {
+        await this.record(
+          action,
+          verdict === 'succeeded' ? 'verified' : 'failed',
+          'ledger',
+          {
+            outcome,
+            deploymentId: deployment.id,
+          },
+        );
+      }
+    }
   }
 
   async list(
@@ -377,5 +514,54 @@ export class ActionService {
       credentials,
     );
     return this.options.store.auditTrail(ref, 200);
+  }
+}
+
+/** The risk of the action's target in a fresher snapshot. */
+function riskNow(
+  action: ActionRequest,
+  snapshot: ReadinessSnapshot,
+): { risk: Risk; reason: string } {
+  const environment = snapshot.environments.find(
+    e => e.environment === action.environment,
+  );
+  if (!environment) {
+    return { risk: 'blocked', reason: `${action.environment} is gone` };
+  }
+  if (action.kind !== 'roll-back') {
+    return action.kind === 'roll-forward'
+      ? { risk: environment.risk, reason: environment.reasons[0] ?? '' }
+      : { risk: action.risk, reason: 'unchanged' };
+  }
+  const candidate = environment.candidates.find(
+    c => c.candidate.version === action.targetVersion,
+  );
+  return candidate
+    ? { risk: candidate.risk, reason: candidate.reasons[0] ?? '' }
+    : {
+        risk: 'blocked',
+        reason: `${action.targetVersion} is no longer a candidate`,
+      };
+}
+
+/** Whether a reported deployment fulfils or contradicts an executing action. */
+function verdictFor(
+  action: ActionRequest,
+  deployment: Deployment,
+): 'succeeded' | 'failed' | undefined {
+  const failedStates: DeploymentState[] = ['failed', 'aborted', 'rolled-back'];
+  switch (action.kind) {
+    case 'pause':
+      return deployment.state === 'paused' ? 'succeeded' : undefined;
+    case 'resume':
+      return ['progressing', 'succeeded'].includes(deployment.state)
+        ? 'succeeded'
+        : undefined;
+    case 'abort':
+      return deployment.state === 'aborted' ? 'succeeded' : undefined;
+    default:
+      if (deployment.version !== action.targetVersion) return undefined;
+      if (deployment.state === 'succeeded') return 'succeeded';
+      return failedStates.includes(deployment.state) ? 'failed' : undefined;
   }
 }

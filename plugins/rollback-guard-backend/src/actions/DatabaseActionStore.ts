@@ -31,6 +31,8 @@ type ActionRow = {
   expires_at: Timestamp;
   decided_by: string | null;
   decision: string | null;
+  attempts: number;
+  outcome: string | null;
 };
 
 type ApprovalRow = {
@@ -56,7 +58,13 @@ function toIso(value: Timestamp): string {
 /** A new action request, as the service decided it. */
 export type NewAction = Omit<
   ActionRequest,
-  'requestedAt' | 'expiresAt' | 'approvals' | 'decidedBy' | 'decision'
+  | 'requestedAt'
+  | 'expiresAt'
+  | 'approvals'
+  | 'decidedBy'
+  | 'decision'
+  | 'attempts'
+  | 'outcome'
 > & { idempotencyKey: string; ttlSeconds: number };
 
 /**
@@ -167,6 +175,52 @@ export class DatabaseActionStore {
     return updated > 0;
   }
 
+  /**
+   * Claims a request for execution: approved (or failed, for a retry) to
+   * executing, counting the attempt. Only one caller wins, whichever replica
+   * it runs on; returns the attempt number, or undefined for the losers.
+   */
+  async claimExecution(
+    id: string,
+    from: 'approved' | 'failed',
+  ): Promise<number | undefined> {
+    const updated = await this.db<ActionRow>(ACTIONS)
+      .where({ id, status: from })
+      .update({
+        status: 'executing',
+        attempts: this.db.raw('attempts + 1') as unknown as number,
+        outcome: null,
+      });
+    if (updated === 0) return undefined;
+    const row = await this.db<ActionRow>(ACTIONS).where({ id }).first();
+    return row?.attempts;
+  }
+
+  /** Ends an execution, only if it is still executing. */
+  async finishExecution(
+    id: string,
+    to: 'succeeded' | 'failed',
+    outcome: string,
+  ): Promise<boolean> {
+    const updated = await this.db<ActionRow>(ACTIONS)
+      .where({ id, status: 'executing' })
+      .update({ status: to, outcome });
+    return updated > 0;
+  }
+
+  /** Requests executing in an environment, for verification. */
+  async executing(
+    entityRef: string,
+    environment: string,
+  ): Promise<ActionRequest[]> {
+    const rows = await this.db<ActionRow>(ACTIONS).where({
+      entity_ref: entityRef,
+      environment,
+      status: 'executing',
+    });
+    return Promise.all(rows.map(row => this.withApprovals(row)));
+  }
+
   /** Appends to the audit trail; there is no way to change a row. */
   async audit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
     await this.db(AUDIT).insert({
@@ -221,6 +275,8 @@ export class DatabaseActionStore {
       expiresAt: toIso(row.expires_at),
       ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
       ...(row.decision ? { decision: row.decision } : {}),
+      attempts: Number(row.attempts),
+      ...(row.outcome ? { outcome: row.outcome } : {}),
     };
   }
 }

@@ -1,174 +1,108 @@
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ReadinessCheck } from '@rollback-guard/plugin-rollback-guard-node';
 import request from 'supertest';
+import {
+  ENTITY,
+  readinessMode,
+  requestBody,
+  startActionsBackend,
+  startWebhookReceiver,
+  userHeader as user,
+} from '../__testUtils__/actionsBackend';
 import { fakeCatalog } from '../__testUtils__/fakeCatalog';
-import { testModule } from '../__testUtils__/modules';
 import { rollbackGuardPlugin } from '../plugin';
+import { mockServices } from '@backstage/backend-test-utils';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 
-const ENTITY = 'component:default/payments-api';
-const user = (name: string) =>
-  mockCredentials.user.header(`user:default/${name}`);
-
-// Who may do what: the permission policy of these tests.
-const GRANTS: Record<string, string[]> = {
-  'user:default/ana': ['rollback-guard.action.request'],
-  'user:default/bob': ['rollback-guard.action.approve'],
-  'user:default/dana': ['rollback-guard.action.approve'],
-  'user:default/olga': [
-    'rollback-guard.action.request',
-    'rollback-guard.action.override',
-    'rollback-guard.action.approve',
-  ],
-};
-
-// The candidates' readiness: 2.0.0 low, 1.5.0 high, 1.0.0 blocked.
-const versionCheck: ReadinessCheck = {
-  id: 'by-version',
-  title: 'By version',
-  async run({ candidate }) {
-    if (candidate.version === '1.0.0') {
-      return { status: 'fail', blocking: true, summary: 'Its image is gone' };
-    }
-    if (candidate.version === '1.5.0') {
-      return { status: 'fail', summary: 'Schema moved on' };
-    }
-    return { status: 'pass', summary: 'Fine' };
-  },
-};
-
-const auditorEvents: Array<Record<string, unknown>> = [];
-
-async function startBackend(config: object = {}) {
-  const backend = await startTestBackend({
-    features: [
-      rollbackGuardPlugin,
-      fakeCatalog(),
-      testModule('by-version', { checks: [versionCheck] }),
-      mockServices.permissions.mock({
-        authorize: async (requests, options) =>
-          requests.map(r => {
-            const who = (
-              options?.credentials.principal as { userEntityRef?: string }
-            ).userEntityRef;
-            const granted = GRANTS[who ?? '']?.includes(r.permission.name);
-            return {
-              result: granted ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-            };
-          }),
-      }).factory,
-      mockServices.auditor.mock({
-        createEvent: async options => {
-          auditorEvents.push(options.meta ?? {});
-          return { success: async () => {}, fail: async () => {} };
-        },
-      }).factory,
-      mockServices.rootConfig.factory({
-        data: {
-          permission: { enabled: true },
-          rollbackGuard: {
-            readiness: {
-              disabledChecks: ['artifact-availability', 'registry-credentials'],
-            },
-            ...config,
-          },
-        },
-      }),
-    ],
-  });
-  const ci = mockCredentials.service.header();
-  const deployments = [
-    ['1.0.0', 'succeeded', 1],
-    ['1.5.0', 'succeeded', 2],
-    ['2.0.0', 'succeeded', 3],
-    ['3.0.0', 'failed', 4],
-  ] as const;
-  for (const [version, state, day] of deployments) {
-    await request(backend.server)
-      .post('/api/rollback-guard/ledger/deployments')
-      .set('Authorization', ci)
-      .send({
-        id: `d-${version}`,
-        entityRef: ENTITY,
-        environment: 'production',
-        version,
-        strategy: 'rolling',
-        state,
-        startedAt: `2026-11-0${day}T00:00:00Z`,
-      })
-      .expect(201);
-  }
-  return backend.server;
-}
-
-function requestBody(overrides: Record<string, unknown> = {}) {
+function client(server: Server) {
   return {
-    entityRef: ENTITY,
-    environment: 'production',
-    kind: 'roll-back',
-    targetVersion: '2.0.0',
-    reason: '3.0.0 fails half its health checks',
-    idempotencyKey: `key-${Math.random()}`,
-    ...overrides,
+    ask: (body: object, auth: string) =>
+      request(server)
+        .post('/api/rollback-guard/actions')
+        .set('Authorization', auth)
+        .send(body),
+    decide: (
+      id: string,
+      decision: 'approve' | 'reject' | 'retry',
+      auth: string,
+      body: Record<string, unknown> = {},
+    ) =>
+      request(server)
+        .post(`/api/rollback-guard/actions/${id}/${decision}`)
+        .set('Authorization', auth)
+        .send({
+          entityRef: ENTITY,
+          environment: 'production',
+          kind: 'roll-back',
+          ...body,
+        }),
+    get: async (id: string) =>
+      (
+        await request(server)
+          .get('/api/rollback-guard/actions')
+          .set('Authorization', user('bob'))
+          .query({ entityRef: ENTITY })
+      ).body.items.find((a: { id: string }) => a.id === id),
+    audit: async (id: string) =>
+      (
+        (
+          await request(server)
+            .get('/api/rollback-guard/audit')
+            .set('Authorization', user('bob'))
+            .query({ entityRef: ENTITY })
+        ).body.items as Array<{ actionId: string; step: string; actor: string }>
+      )
+        .filter(e => e.actionId === id)
+        .reverse(),
+    report: (body: Record<string, unknown>) =>
+      request(server)
+        .post('/api/rollback-guard/ledger/deployments')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          entityRef: ENTITY,
+          environment: 'production',
+          strategy: 'rolling',
+          ...body,
+        }),
   };
 }
 
 describe('supervised actions', () => {
-  let server: Server;
-
-  const ask = (body: object, auth: string) =>
-    request(server)
-      .post('/api/rollback-guard/actions')
-      .set('Authorization', auth)
-      .send(body);
-  const decide = (
-    id: string,
-    decision: 'approve' | 'reject',
-    auth: string,
-    body: Record<string, unknown> = {},
-  ) =>
-    request(server)
-      .post(`/api/rollback-guard/actions/${id}/${decision}`)
-      .set('Authorization', auth)
-      .send({
-        entityRef: ENTITY,
-        environment: 'production',
-        kind: 'roll-back',
-        ...body,
-      });
-  const audit = async () =>
-    (
-      await request(server)
-        .get('/api/rollback-guard/audit')
-        .set('Authorization', user('bob'))
-        .query({ entityRef: ENTITY })
-    ).body.items as Array<{ actionId: string; step: string; actor: string }>;
+  const auditorEvents: Array<Record<string, unknown>> = [];
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let api: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    server = await startBackend();
+    receiver = await startWebhookReceiver();
+    const backend = await startActionsBackend({
+      webhookUrl: receiver.url,
+      auditorEvents,
+    });
+    api = client(backend.server);
+  });
+  afterAll(() => receiver.close());
+  beforeEach(() => {
+    readinessMode.worse = false;
   });
 
   describe('who may request', () => {
     it('answers 401 without credentials', async () => {
       expect(
-        (await ask(requestBody(), mockCredentials.none.header())).status,
+        (await api.ask(requestBody(), mockCredentials.none.header())).status,
       ).toBe(401);
     });
 
     it('answers 403 to a service token: only people request', async () => {
       expect(
-        (await ask(requestBody(), mockCredentials.service.header())).status,
+        (await api.ask(requestBody(), mockCredentials.service.header())).status,
       ).toBe(403);
     });
 
     it('answers 403 to a user without the request permission', async () => {
-      const response = await ask(requestBody(), user('carl'));
+      const response = await api.ask(requestBody(), user('carl'));
       expect(response.status).toBe(403);
       expect(response.body.error.message).toBe(
         `user:default/carl may not request actions on ${ENTITY}`,
@@ -178,7 +112,7 @@ describe('supervised actions', () => {
 
   it('records a request with its reason and readiness, once per idempotency key', async () => {
     const body = requestBody();
-    const first = await ask(body, user('ana'));
+    const first = await api.ask(body, user('ana'));
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({
       entityRef: ENTITY,
@@ -190,66 +124,118 @@ describe('supervised actions', () => {
       requiredApprovals: 1,
       status: 'requested',
       approvals: [],
+      attempts: 0,
     });
     expect(Date.parse(first.body.readinessComputedAt)).not.toBeNaN();
-    const replay = await ask(body, user('ana'));
+    const replay = await api.ask(body, user('ana'));
     expect(replay.status).toBe(200);
     expect(replay.body.id).toBe(first.body.id);
-    const reused = await ask({ ...body, kind: 'pause' }, user('ana'));
-    expect(reused.status).toBe(409);
+    expect(
+      (await api.ask({ ...body, kind: 'pause' }, user('ana'))).status,
+    ).toBe(409);
   });
 
-  it('lets a second person approve, never the requester, and only the request it names', async () => {
-    const { body: action } = await ask(requestBody(), user('ana'));
-    expect((await decide(action.id, 'approve', user('ana'))).status).toBe(403);
-    expect((await decide(action.id, 'approve', user('carl'))).status).toBe(403);
-    const elsewhere = await decide(action.id, 'approve', user('bob'), {
-      entityRef: 'component:default/checkout-web',
-    });
-    expect(elsewhere.status).toBe(409);
-    const otherKind = await decide(action.id, 'approve', user('bob'), {
-      kind: 'abort',
-    });
-    expect(otherKind.status).toBe(409);
+  it('lets a second person approve, never the requester, only the request it names, then executes once', async () => {
+    // Its own backend: the verified rollback changes what runs in production.
+    const hook = await startWebhookReceiver();
+    const own = client(
+      (await startActionsBackend({ webhookUrl: hook.url, auditorEvents }))
+        .server,
+    );
+    const before = hook.received.length;
+    const { body: action } = await own.ask(requestBody(), user('ana'));
+    expect((await own.decide(action.id, 'approve', user('ana'))).status).toBe(
+      403,
+    );
+    expect((await own.decide(action.id, 'approve', user('carl'))).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await own.decide(action.id, 'approve', user('bob'), {
+          entityRef: 'component:default/checkout-web',
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await own.decide(action.id, 'approve', user('bob'), { kind: 'abort' }))
+        .status,
+    ).toBe(409);
 
-    const approved = await decide(action.id, 'approve', user('bob'), {
+    const approved = await own.decide(action.id, 'approve', user('bob'), {
       comment: 'ok',
     });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({
-      status: 'approved',
+      status: 'executing',
+      attempts: 1,
       approvals: [{ by: 'user:default/bob' }],
       decidedBy: 'user:default/bob',
     });
-    expect((await decide(action.id, 'approve', user('dana'))).status).toBe(409);
+    expect(hook.received.length).toBe(before + 1);
+    const sent = hook.received[hook.received.length - 1];
+    expect(JSON.parse(sent.body)).toMatchObject({
+      actionId: action.id,
+      attempt: 1,
+      targetVersion: '2.0.0',
+    });
+    expect(sent.headers['x-rollback-guard-signature']).toMatch(
+      /^sha256=[0-9a-f]{64}$/,
+    );
+    expect((await own.decide(action.id, 'approve', user('dana'))).status).toBe(
+      409,
+    );
 
-    const steps = (await audit()).filter(e => e.actionId === action.id);
-    expect(steps.map(e => [e.step, e.actor]).reverse()).toEqual([
+    // The pipeline reports back through the ledger: verification.
+    await own
+      .report({ id: `rb-${action.id}`, version: '2.0.0', state: 'succeeded' })
+      .expect(201);
+    expect(await own.get(action.id)).toMatchObject({ status: 'succeeded' });
+
+    const steps = (await own.audit(action.id)).map(e => [e.step, e.actor]);
+    expect(steps).toEqual([
       ['requested', 'user:default/ana'],
       ['approval', 'user:default/bob'],
       ['approved', 'user:default/bob'],
+      ['executing', 'rollback-guard'],
+      ['dispatched', 'rollback-guard'],
+      ['verified', 'ledger'],
     ]);
     expect(
       auditorEvents.filter(e => e.actionId === action.id).map(e => e.step),
-    ).toEqual(['requested', 'approval', 'approved']);
+    ).toEqual(steps.map(([step]) => step));
+    await hook.close();
   });
 
   it('needs two approvers at high risk', async () => {
-    const { body: action } = await ask(
+    const { body: action } = await api.ask(
       requestBody({ targetVersion: '1.5.0' }),
       user('ana'),
     );
     expect(action).toMatchObject({ risk: 'high', requiredApprovals: 2 });
-    expect((await decide(action.id, 'approve', user('bob'))).body.status).toBe(
-      'requested',
-    );
-    expect((await decide(action.id, 'approve', user('dana'))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await api.decide(action.id, 'approve', user('bob'))).body.status,
+    ).toBe('requested');
+    expect(
+      (await api.decide(action.id, 'approve', user('dana'))).body.status,
+    ).toBe('executing');
+  });
+
+  it('stops when readiness got worse than what was approved', async () => {
+    const before = receiver.received.length;
+    const { body: action } = await api.ask(requestBody(), user('ana'));
+    readinessMode.worse = true;
+    const approved = await api.decide(action.id, 'approve', user('bob'));
+    expect(approved.body).toMatchObject({
+      status: 'failed',
+      outcome:
+        'Readiness got worse since the request: low then, high now (By version: A migration since 2.0.0 dropped a column)',
+    });
+    expect(receiver.received.length).toBe(before);
   });
 
   it('refuses a blocked rollback unless the requester may override and writes why', async () => {
-    const blocked = await ask(
+    const blocked = await api.ask(
       requestBody({ targetVersion: '1.0.0' }),
       user('ana'),
     );
@@ -257,12 +243,11 @@ describe('supervised actions', () => {
     expect(blocked.body.error.message).toContain(
       'Going back to 1.0.0 is blocked (By version: Its image is gone)',
     );
-    const noReason = await ask(
-      requestBody({ targetVersion: '1.0.0' }),
-      user('olga'),
-    );
-    expect(noReason.status).toBe(403);
-    const withoutPermission = await ask(
+    expect(
+      (await api.ask(requestBody({ targetVersion: '1.0.0' }), user('olga')))
+        .status,
+    ).toBe(403);
+    const withoutPermission = await api.ask(
       requestBody({
         targetVersion: '1.0.0',
         override: { justification: 'restored by hand' },
@@ -270,7 +255,7 @@ describe('supervised actions', () => {
       user('ana'),
     );
     expect(withoutPermission.status).toBe(403);
-    const overridden = await ask(
+    const overridden = await api.ask(
       requestBody({
         targetVersion: '1.0.0',
         override: { justification: 'We re-pushed the image by hand' },
@@ -286,15 +271,17 @@ describe('supervised actions', () => {
   });
 
   it('rejects, and a rejected request takes no more decisions', async () => {
-    const { body: action } = await ask(requestBody(), user('ana'));
-    const rejected = await decide(action.id, 'reject', user('bob'), {
+    const { body: action } = await api.ask(requestBody(), user('ana'));
+    const rejected = await api.decide(action.id, 'reject', user('bob'), {
       comment: 'Roll forward instead',
     });
     expect(rejected.body).toMatchObject({
       status: 'rejected',
       decision: 'Roll forward instead',
     });
-    expect((await decide(action.id, 'approve', user('dana'))).status).toBe(409);
+    expect((await api.decide(action.id, 'approve', user('dana'))).status).toBe(
+      409,
+    );
   });
 
   it.each([
@@ -309,13 +296,13 @@ describe('supervised actions', () => {
       'body.environment: nothing is deployed to "staging"',
     ],
   ])('answers 400 for %j', async (overrides, message) => {
-    const response = await ask(requestBody(overrides), user('ana'));
+    const response = await api.ask(requestBody(overrides), user('ana'));
     expect(response.status).toBe(400);
     expect(response.body.error.message).toContain(message);
   });
 
   it('refuses what the deployment state does not allow', async () => {
-    const response = await ask(
+    const response = await api.ask(
       requestBody({ kind: 'pause', targetVersion: undefined }),
       user('ana'),
     );
@@ -324,38 +311,72 @@ describe('supervised actions', () => {
       'Cannot pause in production: its deployment of 3.0.0 is failed',
     );
   });
-
-  it('keeps credentials out of the audit trail', async () => {
-    const trail = JSON.stringify(await audit());
-    expect(trail).not.toMatch(/token|Bearer|password|secret/i);
-  });
 });
 
-describe('supervised actions, expiry and switches', () => {
+describe('supervised actions, execution failures and switches', () => {
+  it('leaves the action failed when the CI endpoint answers 500, and a retry is a new audited attempt', async () => {
+    let answer = 500;
+    const receiver = await startWebhookReceiver(() => answer);
+    const backend = await startActionsBackend({
+      webhookUrl: receiver.url,
+      actions: { approvals: { rollBack: { low: 0 } } },
+    });
+    const api = client(backend.server);
+    const { body: action } = await api.ask(requestBody(), user('ana'));
+    expect(action.status).toBe('failed');
+    expect(action.outcome).toMatch(/^ci answered 500/);
+    expect(receiver.received).toHaveLength(1);
+
+    answer = 204;
+    expect((await api.decide(action.id, 'retry', user('ana'))).status).toBe(
+      403,
+    );
+    const retried = await api.decide(action.id, 'retry', user('bob'));
+    expect(retried.body).toMatchObject({ status: 'executing', attempts: 2 });
+    expect(receiver.received).toHaveLength(2);
+    expect(JSON.parse(receiver.received[1].body).attempt).toBe(2);
+    expect((await api.audit(action.id)).map(e => e.step)).toEqual([
+      'requested',
+      'approved',
+      'executing',
+      'failed',
+      'retry',
+      'executing',
+      'dispatched',
+    ]);
+    await receiver.close();
+  });
+
+  it('fails with the reason when the CI endpoint is unreachable', async () => {
+    const receiver = await startWebhookReceiver();
+    await receiver.close();
+    const backend = await startActionsBackend({
+      webhookUrl: receiver.url,
+      actions: { approvals: { rollBack: { low: 0 } } },
+    });
+    const { body: action } = await client(backend.server).ask(
+      requestBody(),
+      user('ana'),
+    );
+    expect(action.status).toBe('failed');
+    expect(action.outcome).toContain('ci');
+  });
+
   it('refuses to approve a request that expired by the database clock', async () => {
-    const server = await startBackend({
+    const receiver = await startWebhookReceiver();
+    const backend = await startActionsBackend({
+      webhookUrl: receiver.url,
       actions: { requestTtlMinutes: 0.001 },
     });
-    const { body: action } = await request(server)
-      .post('/api/rollback-guard/actions')
-      .set('Authorization', user('ana'))
-      .send(requestBody());
+    const api = client(backend.server);
+    const { body: action } = await api.ask(requestBody(), user('ana'));
     await new Promise(resolve => setTimeout(resolve, 200));
-    const late = await request(server)
-      .post(`/api/rollback-guard/actions/${action.id}/approve`)
-      .set('Authorization', user('bob'))
-      .send({
-        entityRef: ENTITY,
-        environment: 'production',
-        kind: 'roll-back',
-      });
+    const late = await api.decide(action.id, 'approve', user('bob'));
     expect(late.status).toBe(409);
     expect(late.body.error.message).toContain('expired at');
-    const { body } = await request(server)
-      .get('/api/rollback-guard/actions')
-      .set('Authorization', user('bob'))
-      .query({ entityRef: ENTITY });
-    expect(body.items[0].status).toBe('expired');
+    expect((await api.get(action.id)).status).toBe('expired');
+    expect(receiver.received).toHaveLength(0);
+    await receiver.close();
   });
 
   it('refuses actions when the permission framework is off, unless config opts in', async () => {
@@ -371,8 +392,7 @@ describe('supervised actions, expiry and switches', () => {
     const response = await request(backend.server)
       .post('/api/rollback-guard/actions')
       .set('Authorization', user('ana'))
-      .send(requestBody({ environment: 'staging' }));
-    // Refused before anything else is looked at.
+      .send(requestBody());
     expect(response.status).toBe(403);
     expect(response.body.error.message).toContain(
       'the permission framework is disabled',

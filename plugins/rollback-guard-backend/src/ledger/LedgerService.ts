@@ -1,4 +1,4 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   ConflictError,
@@ -49,9 +49,25 @@ export class LedgerService {
       entities: EntityReader;
       auth: AuthService;
       maxEvidenceBytes: number;
+      /**
+       * Told of every recorded deployment and state change, e.g. to verify
+       * an executing action; a failure there never fails the write.
+       */
+      onChange?: (deployment: Deployment) => Promise<void>;
+      logger?: LoggerService;
       now?: () => Date;
     },
   ) {}
+
+  private async changed(deployment: Deployment): Promise<void> {
+    try {
+      await this.options.onChange?.(deployment);
+    } catch (error) {
+      this.options.logger?.warn(
+        `Rollback Guard could not act on the change of deployment ${deployment.id}: ${error}`,
+      );
+    }
+  }
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
@@ -112,6 +128,9 @@ export class LedgerService {
       deployment,
       input.evidence,
     );
+    if (result.created) {
+      await this.changed(result.deployment);
+    }
     if (!result.created) {
       const changed = IDENTITY_FIELDS.filter(
         field => (result.deployment[field] ?? '') !== (deployment[field] ?? ''),
@@ -170,7 +189,9 @@ export class LedgerService {
         ...(finishes ? { finishedAt: at } : {}),
       });
       if (applied) {
-        return (await this.options.store.getDeployment(id))!;
+        const changed = (await this.options.store.getDeployment(id))!;
+        await this.changed(changed);
+        return changed;
       }
     }
     throw new ConflictError(

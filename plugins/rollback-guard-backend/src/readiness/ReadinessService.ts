@@ -64,6 +64,20 @@ export class ReadinessService {
     return this.computeAndSave(entity, ref);
   }
 
+  /**
+   * Runs the checks again as the backend itself, e.g. right before an
+   * approved action executes.
+   */
+  async recheck(
+    entityRef: string,
+  ): Promise<{ entity: Entity; snapshot: ReadinessSnapshot }> {
+    const { entity, entityRef: ref } = await this.options.entities.getEntity(
+      entityRef,
+      await this.options.auth.getOwnServiceCredentials(),
+    );
+    return { entity, snapshot: await this.computeAndSave(entity, ref) };
+  }
+
   /** Recomputes every entity with Rollback Guard annotations. */
   async refreshAll(): Promise<number> {
     const { token } = await this.options.auth.getPluginRequestToken({

@@ -147,6 +147,23 @@ export async function createRouter(options: {
     });
   }
 
+  // A new, audited attempt at a failed execution; never automatic.
+  router.post('/actions/:id/retry', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { entityRef, environment, kind } = parseInput(
+      decisionBody,
+      req.body,
+      'body',
+    );
+    res.json(
+      await actionService.retry(
+        req.params.id,
+        { entityRef, environment, kind },
+        credentials,
+      ),
+    );
+  });
+
   router.get('/audit', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { entityRef } = parseInput(entityQuery, req.query, 'query');

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { IncomingHttpHeaders } from 'node:http';
+import { exchange, ExchangeError } from '../../outbound/exchange';
 import { digestProblem } from './imageReference';
 import {
-  AddressRefusedError,
   HostDecision,
   RegistryEntry,
   RegistryHostPolicy,
@@ -158,38 +156,6 @@ function errorCodes(body: Buffer): string[] {
 function headerValue(headers: IncomingHttpHeaders, name: string) {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function describeNetworkError(error: unknown, url: URL, timeoutMs: number) {
-  const err = error as NodeJS.ErrnoException & { errors?: unknown[] };
-  const code =
-    err.code ?? (err.errors?.[0] as NodeJS.ErrnoException | undefined)?.code;
-  const where = url.host;
-  if (err.name === 'AbortError') {
-    return `the request to ${where} was aborted: the check ran out of time`;
-  }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `${where} refused the connection: nothing listens there`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_NONAME':
-      return `${url.hostname} could not be resolved (DNS ${code})`;
-    case 'ETIMEDOUT':
-    case 'ERR_ROLLBACK_GUARD_TIMEOUT':
-      return `${where} did not answer within ${timeoutMs} ms`;
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return `${where} closed the connection`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `${where} cannot be reached from the backend (${code})`;
-    default:
-      if (code && /CERT|TLS|SSL/.test(code)) {
-        return `TLS with ${where} failed: ${err.message}`;
-      }
-      return `${where} could not be reached: ${err.message ?? String(error)}`;
-  }
 }
 
 function platformsOf(body: Buffer | undefined): string[] | undefined {
@@ -636,7 +602,7 @@ export class RegistryClient {
     }
   }
 
-  private exchange(
+  private async exchange(
     url: URL,
     init: {
       method: string;
@@ -646,79 +612,31 @@ export class RegistryClient {
       maxBytes: number;
     },
   ): Promise<Response> {
-    // A literal address never goes through `lookup`, so it is checked here.
-    const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(hostname)) {
-      const reason = this.policy.refuseAddress(
-        hostname,
-        hostname,
-        init.allowPrivateAddresses,
-      );
-      if (reason) {
-        return Promise.reject(new Failure({ kind: 'not-allowed', reason }));
-      }
-    }
-    return new Promise((resolve, reject) => {
-      const fail = (error: unknown) => {
-        if (error instanceof Failure) reject(error);
-        else if (error instanceof AddressRefusedError) {
-          reject(new Failure({ kind: 'not-allowed', reason: error.message }));
-        } else {
-          reject(
-            new Failure({
-              kind: 'unreachable',
-              reason: describeNetworkError(error, url, this.timeoutMs),
-            }),
-          );
-        }
-      };
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(
-        url,
-        {
-          method: init.method,
-          headers: { ...init.headers, 'User-Agent': 'rollback-guard-backend' },
-          // No shared pool: a pooled socket could have been opened without
-          // this request's address check.
-          agent: false,
-          lookup: this.policy.lookupFor(init.allowPrivateAddresses),
-          signal: init.signal,
-          timeout: this.timeoutMs,
+    let response: Response & { truncated: boolean };
+    try {
+      response = await exchange(url, {
+        ...init,
+        guard: this.policy.guard,
+        timeoutMs: this.timeoutMs,
+        names: {
+          peer: url.host,
+          host: url.hostname,
+          aborted: `the request to ${url.host} was aborted: the check ran out of time`,
         },
-        res => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > init.maxBytes) {
-              req.destroy(
-                new Failure({
-                  kind: 'unexpected',
-                  status: res.statusCode,
-                  reason: `${url.host} answered with more than ${init.maxBytes} bytes`,
-                }),
-              );
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          res.on('error', fail);
-        },
-      );
-      req.on('timeout', () => {
-        const error: NodeJS.ErrnoException = new Error('timed out');
-        error.code = 'ERR_ROLLBACK_GUARD_TIMEOUT';
-        req.destroy(error);
       });
-      req.on('error', fail);
-      req.end();
-    });
+    } catch (error) {
+      if (error instanceof ExchangeError) {
+        throw new Failure({ kind: error.kind, reason: error.message });
+      }
+      throw error;
+    }
+    if (response.truncated) {
+      throw new Failure({
+        kind: 'unexpected',
+        status: response.status,
+        reason: `${url.host} answered with more than ${init.maxBytes} bytes`,
+      });
+    }
+    return response;
   }
 }

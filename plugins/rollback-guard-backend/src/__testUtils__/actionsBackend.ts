@@ -1,0 +1,211 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ReadinessCheck } from '@rollback-guard/plugin-rollback-guard-node';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { rollbackGuardPlugin } from '../plugin';
+import { fakeCatalog, testEntities } from './fakeCatalog';
+import { testModule } from './modules';
+
+export const ENTITY = 'component:default/payments-api';
+
+export const userHeader = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
+
+/** Who may do what: anyone named approver-* may approve. */
+const GRANTS: Record<string, string[]> = {
+  'user:default/ana': ['rollback-guard.action.request'],
+  'user:default/bob': ['rollback-guard.action.approve'],
+  'user:default/dana': ['rollback-guard.action.approve'],
+  'user:default/olga': [
+    'rollback-guard.action.request',
+    'rollback-guard.action.override',
+    'rollback-guard.action.approve',
+  ],
+};
+
+function granted(user: string | undefined, permission: string): boolean {
+  if (user?.startsWith('user:default/approver-')) {
+    return permission === 'rollback-guard.action.approve';
+  }
+  return GRANTS[user ?? '']?.includes(permission) ?? false;
+}
+
+/** Set `worse` to make 2.0.0 high risk too, as if something changed. */
+export const readinessMode = { worse: false };
+
+/** The candidates' readiness: 2.0.0 low, 1.5.0 high, 1.0.0 blocked. */
+export const versionCheck: ReadinessCheck = {
+  id: 'by-version',
+  title: 'By version',
+  async run({ candidate }) {
+    if (readinessMode.worse && candidate.version === '2.0.0') {
+      return {
+        status: 'fail',
+        summary: 'A migration since 2.0.0 dropped a column',
+      };
+    }
+    if (candidate.version === '1.0.0') {
+      return { status: 'fail', blocking: true, summary: 'Its image is gone' };
+    }
+    if (candidate.version === '1.5.0') {
+      return { status: 'fail', summary: 'Schema moved on' };
+    }
+    return { status: 'pass', summary: 'Fine' };
+  },
+};
+
+/** A CI endpoint of the test's own that counts what it receives. */
+export async function startWebhookReceiver(
+  answer: (req: http.IncomingMessage) => number = () => 204,
+) {
+  const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> =
+    [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', chunk => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = answer(req);
+      res.end();
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A backend with the plugin, a catalog whose payments-api sends its actions
+ * to the `ci` webhook, the by-version check, and permissions as above; with
+ * payments-api's deployments recorded unless `record` is false.
+ */
+export async function startActionsBackend(options: {
+  webhookUrl: string;
+  /** Merged into `rollbackGuard.actions`. */
+  actions?: object;
+  database?: object;
+  auditorEvents?: Array<Record<string, unknown>>;
+  record?: boolean;
+}) {
+  const entities = testEntities.map(entity =>
+    entity.metadata.name === 'payments-api'
+      ? {
+          ...entity,
+          metadata: {
+            ...entity.metadata,
+            annotations: {
+              ...entity.metadata.annotations,
+              'rollback-guard/action-webhook': 'ci',
+            },
+          },
+        }
+      : entity,
+  );
+  const backend = await startTestBackend({
+    features: [
+      rollbackGuardPlugin,
+      fakeCatalog({ entities }),
+      testModule('by-version', { checks: [versionCheck] }),
+      mockServices.permissions.mock({
+        authorize: async (requests, authorizeOptions) =>
+          requests.map(r => {
+            const principal = authorizeOptions?.credentials.principal as {
+              userEntityRef?: string;
+            };
+            return {
+              result: granted(principal.userEntityRef, r.permission.name)
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+            };
+          }),
+      }).factory,
+      mockServices.auditor.mock({
+        createEvent: async eventOptions => {
+          options.auditorEvents?.push(eventOptions.meta ?? {});
+          return { success: async () => {}, fail: async () => {} };
+        },
+      }).factory,
+      mockServices.rootConfig.factory({
+        data: {
+          ...(options.database
+            ? { backend: { database: options.database } }
+            : {}),
+          permission: { enabled: true },
+          rollbackGuard: {
+            readiness: {
+              disabledChecks: ['artifact-availability', 'registry-credentials'],
+            },
+            actions: {
+              ...options.actions,
+              webhooks: [
+                {
+                  name: 'ci',
+                  url: options.webhookUrl,
+                  secret: 'test-webhook-secret',
+                  insecure: true,
+                  allowPrivateAddresses: true,
+                  timeoutMs: 500,
+                },
+              ],
+            },
+          },
+        },
+      }),
+    ],
+  });
+  if (options.record !== false) {
+    await recordDeployments(backend.server);
+  }
+  return backend;
+}
+
+export async function recordDeployments(server: http.Server) {
+  const ci = mockCredentials.service.header();
+  const deployments = [
+    ['1.0.0', 'succeeded', 1],
+    ['1.5.0', 'succeeded', 2],
+    ['2.0.0', 'succeeded', 3],
+    ['3.0.0', 'failed', 4],
+  ] as const;
+  for (const [version, state, day] of deployments) {
+    await request(server)
+      .post('/api/rollback-guard/ledger/deployments')
+      .set('Authorization', ci)
+      .send({
+        id: `d-${version}`,
+        entityRef: ENTITY,
+        environment: 'production',
+        version,
+        strategy: 'rolling',
+        state,
+        startedAt: `2026-11-0${day}T00:00:00Z`,
+      })
+      .expect(res => {
+        if (res.status !== 201 && res.status !== 200) {
+          throw new Error(`recording ${version}: ${res.status} ${res.text}`);
+        }
+      });
+  }
+}
+
+export function requestBody(overrides: Record<string, unknown> = {}) {
+  return {
+    entityRef: ENTITY,
+    environment: 'production',
+    kind: 'roll-back',
+    targetVersion: '2.0.0',
+    reason: '3.0.0 fails half its health checks',
+    idempotencyKey: `key-${Math.random()}`,
+    ...overrides,
+  };
+}
