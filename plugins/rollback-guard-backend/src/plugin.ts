@@ -8,6 +8,8 @@ import {
   rollbackGuardProvidersExtensionPoint,
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { rollbackGuardPermissions } from '@rollback-guard/plugin-rollback-guard-common';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { ActionService } from './actions/ActionService';
 import { DatabaseActionStore } from './actions/DatabaseActionStore';
 import { WebhookExecutor } from './actions/executor/WebhookExecutor';
@@ -47,6 +49,8 @@ export const rollbackGuardPlugin = createBackendPlugin({
       deps: {
         auth: coreServices.auth,
         auditor: coreServices.auditor,
+        notifications: notificationService,
+        signals: signalsServiceRef,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         config: coreServices.rootConfig,
@@ -60,6 +64,8 @@ export const rollbackGuardPlugin = createBackendPlugin({
       async init({
         auth,
         auditor,
+        notifications,
+        signals,
         permissions,
         permissionsRegistry,
         config,
@@ -108,6 +114,9 @@ export const rollbackGuardPlugin = createBackendPlugin({
           auditor,
           executor: WebhookExecutor.fromConfig(config),
           policy: settings.actions,
+          notifications,
+          signals,
+          logger,
         });
         const router = await createRouter({
           httpAuth,

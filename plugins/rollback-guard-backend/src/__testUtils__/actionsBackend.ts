@@ -3,7 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { ReadinessCheck } from '@rollback-guard/plugin-rollback-guard-node';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -95,8 +98,13 @@ export async function startActionsBackend(options: {
   actions?: object;
   database?: object;
   auditorEvents?: Array<Record<string, unknown>>;
+  /** Collects what would go to the notifications and signals services. */
+  sent?: { notifications: unknown[]; signals: unknown[] };
   record?: boolean;
+  /** Everyone may do everything (no jest mocks: usable in benchmarks). */
+  allowAll?: boolean;
 }) {
+  const sent = options.sent;
   const entities = testEntities.map(entity =>
     entity.metadata.name === 'payments-api'
       ? {
@@ -116,25 +124,53 @@ export async function startActionsBackend(options: {
       rollbackGuardPlugin,
       fakeCatalog({ entities }),
       testModule('by-version', { checks: [versionCheck] }),
-      mockServices.permissions.mock({
-        authorize: async (requests, authorizeOptions) =>
-          requests.map(r => {
-            const principal = authorizeOptions?.credentials.principal as {
-              userEntityRef?: string;
-            };
-            return {
-              result: granted(principal.userEntityRef, r.permission.name)
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-            };
-          }),
-      }).factory,
-      mockServices.auditor.mock({
-        createEvent: async eventOptions => {
-          options.auditorEvents?.push(eventOptions.meta ?? {});
-          return { success: async () => {}, fail: async () => {} };
-        },
-      }).factory,
+      options.allowAll
+        ? mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })
+        : mockServices.permissions.mock({
+            authorize: async (requests, authorizeOptions) =>
+              requests.map(r => {
+                const principal = authorizeOptions?.credentials.principal as {
+                  userEntityRef?: string;
+                };
+                return {
+                  result: granted(principal.userEntityRef, r.permission.name)
+                    ? AuthorizeResult.ALLOW
+                    : AuthorizeResult.DENY,
+                };
+              }),
+          }).factory,
+      ...(sent
+        ? [
+            createServiceFactory({
+              service: notificationService,
+              deps: {},
+              factory: () => ({
+                send: async (notification: unknown) => {
+                  sent.notifications.push(notification);
+                },
+              }),
+            }),
+            createServiceFactory({
+              service: signalsServiceRef,
+              deps: {},
+              factory: () => ({
+                publish: async (signal: unknown) => {
+                  sent.signals.push(signal);
+                },
+              }),
+            }),
+          ]
+        : []),
+      ...(options.auditorEvents
+        ? [
+            mockServices.auditor.mock({
+              createEvent: async eventOptions => {
+                options.auditorEvents!.push(eventOptions.meta ?? {});
+                return { success: async () => {}, fail: async () => {} };
+              },
+            }).factory,
+          ]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           ...(options.database

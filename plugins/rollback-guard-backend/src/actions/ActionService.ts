@@ -2,8 +2,11 @@ import {
   AuditorService,
   BackstageCredentials,
   BackstageUserPrincipal,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   ConflictError,
   InputError,
@@ -23,7 +26,7 @@ import {
   rollbackGuardActionOverridePermission,
   rollbackGuardActionRequestPermission,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { randomUUID } from 'node:crypto';
 import { riskRank } from '../readiness/assess';
 import { ReadinessService } from '../readiness/ReadinessService';
@@ -59,6 +62,20 @@ export type ActionPolicy = {
   enabled: boolean;
 };
 
+// Who hears of which step, and how loudly.
+const NOTICES: Record<
+  string,
+  { title: string; severity: 'high' | 'normal' | 'low'; toRequester?: boolean }
+> = {
+  requested: { title: 'Approval needed', severity: 'high' },
+  approved: { title: 'Approved', severity: 'normal', toRequester: true },
+  rejected: { title: 'Rejected', severity: 'normal', toRequester: true },
+  expired: { title: 'Expired', severity: 'normal', toRequester: true },
+  stopped: { title: 'Stopped', severity: 'high', toRequester: true },
+  failed: { title: 'Failed', severity: 'high', toRequester: true },
+  verified: { title: 'Done', severity: 'normal', toRequester: true },
+};
+
 // The states of the current deployment each action makes sense in.
 const ALLOWED_FROM: Record<
   Exclude<ActionKind, 'roll-back' | 'roll-forward'>,
@@ -88,6 +105,9 @@ export class ActionService {
       auditor: AuditorService;
       executor: ActionExecutor;
       policy: ActionPolicy;
+      notifications?: NotificationService;
+      signals?: SignalsService;
+      logger?: LoggerService;
     },
   ) {}
 
@@ -157,6 +177,57 @@ export class ActionService {
       },
     });
     await event.success();
+    await this.tell(action, step);
+  }
+
+  /**
+   * Owners (and the requester, once it ends) hear of a request through the
+   * notifications service; open pages update live through signals. Neither
+   * may fail the action: a missing or failing service is logged.
+   */
+  private async tell(action: ActionRequest, step: string) {
+    const { notifications, signals, logger } = this.options;
+    const fresh = (await this.options.store.get(action.id)) ?? action;
+    try {
+      await signals?.publish({
+        recipients: { type: 'broadcast' },
+        channel: `rollback-guard:actions:${action.entityRef}`,
+        message: { actionId: action.id, status: fresh.status, step },
+      });
+    } catch (error) {
+      logger?.warn(`Rollback Guard could not signal ${action.id}: ${error}`);
+    }
+    const what = `${action.kind}${
+      action.targetVersion ? ` to ${action.targetVersion}` : ''
+    } in ${action.environment}`;
+    const notice = NOTICES[step];
+    if (!notifications || !notice) return;
+    try {
+      await notifications.send({
+        recipients: {
+          type: 'entity',
+          entityRef: notice.toRequester
+            ? [action.entityRef, action.requestedBy]
+            : [action.entityRef],
+        },
+        payload: {
+          title: `${notice.title}: ${what} of ${action.entityRef}`,
+          description: `${action.reason} (requested by ${action.requestedBy}; ${
+            fresh.approvals.length
+          } of ${fresh.requiredApprovals} approvals)${
+            fresh.outcome ? `. ${fresh.outcome}` : ''
+          }`,
+          link: entityPageLink(action.entityRef),
+          severity: notice.severity,
+          topic: `rollback-guard:${action.id}`,
+          scope: `rollback-guard:${action.id}`,
+        },
+      });
+    } catch (error) {
+      logger?.warn(
+        `Rollback Guard could not notify about ${action.id}: ${error}`,
+      );
+    }
   }
 
   async request(
@@ -564,4 +635,10 @@ function verdictFor(
       if (deployment.state === 'succeeded') return 'succeeded';
       return failedStates.includes(deployment.state) ? 'failed' : undefined;
   }
+}
+
+/** The entity's Rollback Guard tab in the catalog. */
+function entityPageLink(entityRef: string): string {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${namespace}/${kind}/${name}/rollback-guard`;
 }

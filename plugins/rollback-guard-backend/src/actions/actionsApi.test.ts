@@ -314,6 +314,50 @@ describe('supervised actions', () => {
 });
 
 describe('supervised actions, execution failures and switches', () => {
+  it('notifies the owners when approval is needed and the requester when it ends, and signals every change', async () => {
+    const receiver = await startWebhookReceiver();
+    const sent = { notifications: [] as any[], signals: [] as any[] };
+    const api = client(
+      (await startActionsBackend({ webhookUrl: receiver.url, sent })).server,
+    );
+    const { body: action } = await api.ask(requestBody(), user('ana'));
+    expect(sent.notifications).toEqual([
+      expect.objectContaining({
+        recipients: { type: 'entity', entityRef: [ENTITY] },
+        payload: expect.objectContaining({
+          title: `Approval needed: roll-back to 2.0.0 in production of ${ENTITY}`,
+          severity: 'high',
+          link: '/catalog/default/component/payments-api/rollback-guard',
+        }),
+      }),
+    ]);
+    await api.decide(action.id, 'reject', user('bob'), { comment: 'no' });
+    expect(sent.notifications[1]).toMatchObject({
+      recipients: { type: 'entity', entityRef: [ENTITY, 'user:default/ana'] },
+      payload: {
+        title: `Rejected: roll-back to 2.0.0 in production of ${ENTITY}`,
+      },
+    });
+    expect(sent.signals).toEqual([
+      {
+        recipients: { type: 'broadcast' },
+        channel: `rollback-guard:actions:${ENTITY}`,
+        message: {
+          actionId: action.id,
+          status: 'requested',
+          step: 'requested',
+        },
+      },
+      {
+        recipients: { type: 'broadcast' },
+        channel: `rollback-guard:actions:${ENTITY}`,
+        message: { actionId: action.id, status: 'rejected', step: 'rejected' },
+      },
+    ]);
+    expect(JSON.stringify(sent)).not.toMatch(/secret|token|Bearer/i);
+    await receiver.close();
+  });
+
   it('leaves the action failed when the CI endpoint answers 500, and a retry is a new audited attempt', async () => {
     let answer = 500;
     const receiver = await startWebhookReceiver(() => answer);
