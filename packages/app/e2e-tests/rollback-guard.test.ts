@@ -163,3 +163,54 @@ test('against a real registry: low where the image is there, blocked where its m
     fullPage: true,
   });
 });
+
+test('a guest requests a rollback and sees it waiting for approval', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  // orders-api's rollout of 3.0.0 to production failed; going back to 2.9.1
+  // is medium risk, so it needs one approval from someone else.
+  await page.goto('/catalog/default/component/orders-api/rollback-guard');
+
+  await page.getByRole('button', { name: 'Act on production…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Act on production' });
+  await expect(dialog).toBeVisible();
+  await expect(
+    dialog.getByRole('region', { name: 'Readiness acted on' }),
+  ).toContainText('computed');
+
+  await dialog.getByRole('radio', { name: 'Roll back' }).check();
+  await dialog.getByRole('radio', { name: /^2\.9\.1 / }).check();
+  await expect(
+    dialog.getByText('Needs 1 approval from someone else'),
+  ).toBeVisible();
+
+  // A reason unique to this run, to find its request among earlier ones.
+  const reason = `Checkout errors since 3.0.0 (e2e ${Date.now()})`;
+  const submit = dialog.getByRole('button', { name: 'Submit request' });
+  await expect(submit).toBeDisabled();
+  await dialog.getByRole('textbox', { name: /^Reason/ }).fill(reason);
+  await submit.click();
+
+  await expect(dialog.getByRole('status')).toContainText(
+    'Requested: Roll back production to 2.9.1.',
+  );
+  await expect(dialog.getByRole('status')).toContainText(
+    'Waiting for approval',
+  );
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+
+  // The tab's Actions card lists it, waiting for approval.
+  const request = page
+    .getByRole('list', { name: 'Action requests' })
+    .getByRole('listitem', { name: 'Roll back production to 2.9.1' })
+    .filter({ hasText: reason });
+  await expect(request).toHaveCount(1);
+  await expect(request.getByText('Waiting for approval')).toBeVisible();
+  await expect(request).toContainText('Approvals: 0 of 1');
+  await page.screenshot({
+    path: testInfo.outputPath('action-requested.png'),
+    fullPage: true,
+  });
+});

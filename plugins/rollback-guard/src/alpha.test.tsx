@@ -84,6 +84,12 @@ function makeApi() {
     }),
     getReadiness: jest.fn().mockResolvedValue(readiness),
     refreshReadiness: jest.fn().mockResolvedValue(readiness),
+    requestAction: jest.fn(),
+    listActions: jest.fn().mockResolvedValue({ items: [] }),
+    approveAction: jest.fn(),
+    rejectAction: jest.fn(),
+    retryAction: jest.fn(),
+    getAuditTrail: jest.fn().mockResolvedValue({ items: [] }),
   } satisfies RollbackGuardApi;
 }
 

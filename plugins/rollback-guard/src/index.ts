@@ -12,4 +12,10 @@ export {
   isRollbackGuardAvailable,
 } from './plugin';
 export { rollbackGuardApiRef, RollbackGuardClient } from './api';
-export type { DeploymentHistoryRequest, RollbackGuardApi } from './api';
+export type {
+  ActionDecisionInput,
+  ActionRequestInput,
+  ActionTarget,
+  DeploymentHistoryRequest,
+  RollbackGuardApi,
+} from './api';

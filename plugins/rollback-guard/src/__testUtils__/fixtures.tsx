@@ -3,6 +3,8 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
+  ActionRequest,
+  AuditEntry,
   CheckResult,
   Deployment,
   DeploymentHistoryPage,
@@ -11,9 +13,18 @@ import {
   ReadinessSnapshot,
   RolloutStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { screen, within } from '@testing-library/react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { act, screen, within } from '@testing-library/react';
 import { ReactElement } from 'react';
 import { RollbackGuardApi, rollbackGuardApiRef } from '../api';
+
+/** A jest mock of one method of the RollbackGuardApi. */
+function mockOf<K extends keyof RollbackGuardApi>() {
+  return jest.fn<
+    ReturnType<RollbackGuardApi[K]>,
+    Parameters<RollbackGuardApi[K]>
+  >();
+}
 
 /** A RollbackGuardApi whose every method is a jest mock. */
 export function makeApi() {
@@ -42,12 +53,26 @@ export function makeApi() {
       Parameters<RollbackGuardApi['refreshReadiness']>
     >()
     .mockReturnValue(new Promise(() => {}));
+  // Until a test says otherwise, there is no action and no audit entry.
+  const listActions = mockOf<'listActions'>().mockResolvedValue({ items: [] });
+  const getAuditTrail = mockOf<'getAuditTrail'>().mockResolvedValue({
+    items: [],
+  });
+  const actionMocks = {
+    requestAction: mockOf<'requestAction'>(),
+    listActions,
+    approveAction: mockOf<'approveAction'>(),
+    rejectAction: mockOf<'rejectAction'>(),
+    retryAction: mockOf<'retryAction'>(),
+    getAuditTrail,
+  };
   const api: RollbackGuardApi = {
     getSummary,
     getRolloutStatus,
     getDeploymentHistory,
     getReadiness,
     refreshReadiness,
+    ...actionMocks,
   };
   return {
     api,
@@ -56,6 +81,7 @@ export function makeApi() {
     getDeploymentHistory,
     getReadiness,
     refreshReadiness,
+    ...actionMocks,
   };
 }
 
@@ -64,11 +90,24 @@ export async function renderForEntity(
   entity: Entity,
   api: RollbackGuardApi,
   element: ReactElement,
+  signalApi?: SignalApi,
 ) {
+  const page = <EntityProvider entity={entity}>{element}</EntityProvider>;
   return renderInTestApp(
-    <TestApiProvider apis={[[rollbackGuardApiRef, api]]}>
-      <EntityProvider entity={entity}>{element}</EntityProvider>
-    </TestApiProvider>,
+    signalApi ? (
+      <TestApiProvider
+        apis={[
+          [rollbackGuardApiRef, api],
+          [signalApiRef, signalApi],
+        ]}
+      >
+        {page}
+      </TestApiProvider>
+    ) : (
+      <TestApiProvider apis={[[rollbackGuardApiRef, api]]}>
+        {page}
+      </TestApiProvider>
+    ),
   );
 }
 
@@ -337,4 +376,87 @@ export async function responseError(options: {
       },
     ),
   );
+}
+
+/**
+ * A SignalApi a test publishes on: `publish(channel, message)` reaches every
+ * subscriber of the channel.
+ */
+export function makeSignalApi() {
+  const subscribers = new Map<string, Set<(message: any) => void>>();
+  const subscribe = jest.fn((channel: string, onMessage: (m: any) => void) => {
+    const set = subscribers.get(channel) ?? new Set();
+    set.add(onMessage);
+    subscribers.set(channel, set);
+    return { unsubscribe: () => set.delete(onMessage) };
+  });
+  const signalApi = { subscribe } as SignalApi;
+  function publish(channel: string, message: Record<string, string>) {
+    act(() => {
+      subscribers.get(channel)?.forEach(onMessage => onMessage(message));
+    });
+  }
+  return { signalApi, subscribe, publish };
+}
+
+/** An action request on payments-api, overridable field by field. */
+export function actionRequest(
+  fields: Partial<ActionRequest> & Pick<ActionRequest, 'id'>,
+): ActionRequest {
+  return {
+    entityRef: 'component:default/payments-api',
+    environment: 'production',
+    kind: 'roll-back',
+    targetVersion: '1.4.2',
+    reason: 'Checkout errors since 1.5.0',
+    requestedBy: 'user:default/alice',
+    requestedAt: minutesAgo(4),
+    risk: 'medium',
+    readinessComputedAt: minutesAgo(5),
+    requiredApprovals: 1,
+    approvals: [],
+    status: 'requested',
+    expiresAt: new Date(Date.now() + 60 * 60_000).toISOString(),
+    attempts: 0,
+    ...fields,
+  };
+}
+
+/** An audit entry of payments-api, overridable field by field. */
+export function auditEntry(
+  fields: Partial<AuditEntry> & Pick<AuditEntry, 'id' | 'step'>,
+): AuditEntry {
+  return {
+    actionId: 'a-1',
+    entityRef: 'component:default/payments-api',
+    actor: 'user:default/alice',
+    at: minutesAgo(4),
+    details: {},
+    ...fields,
+  };
+}
+
+/**
+ * The ResponseError the client throws when the backend refuses a POST to
+ * `path` with a Backstage error body.
+ */
+export function postError(
+  path: string,
+  status: number,
+  name: string,
+  message: string,
+) {
+  const statusText: Record<number, string> = {
+    400: 'Bad Request',
+    403: 'Forbidden',
+    409: 'Conflict',
+    500: 'Internal Server Error',
+  };
+  return responseError({
+    path,
+    status,
+    statusText: statusText[status] ?? 'Error',
+    name,
+    message,
+  });
 }

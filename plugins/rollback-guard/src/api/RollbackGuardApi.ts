@@ -1,5 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ActionKind,
+  ActionRequest,
+  AuditEntry,
   DeploymentHistoryPage,
   ReadinessSnapshot,
   RollbackGuardSummary,
@@ -19,6 +22,50 @@ export type DeploymentHistoryRequest = {
   cursor?: string;
   /** How many deployments at most; the backend's default (20) when absent. */
   limit?: number;
+};
+
+/**
+ * What a person asks Rollback Guard to do in one environment of an entity.
+ *
+ * @public
+ */
+export type ActionRequestInput = {
+  entityRef: string;
+  environment: string;
+  kind: ActionKind;
+  /** Roll-back: the candidate's version; roll-forward: the version to go to. */
+  targetVersion?: string;
+  /** Why; required and not blank. */
+  reason: string;
+  /**
+   * Chosen by the client, once per attempt to ask (e.g. once per dialog
+   * opening): a request sent again with the same key is not made twice.
+   */
+  idempotencyKey: string;
+  /** Only for a roll-back whose readiness is blocked. */
+  override?: { justification: string };
+};
+
+/**
+ * Which action request to approve, reject or retry.
+ *
+ * @public
+ */
+export type ActionTarget = {
+  id: string;
+  entityRef: string;
+  environment: string;
+  kind: ActionKind;
+};
+
+/**
+ * An approval or rejection of someone else's action request.
+ *
+ * @public
+ */
+export type ActionDecisionInput = ActionTarget & {
+  /** Optional words to go with the decision. */
+  comment?: string;
 };
 
 /**
@@ -42,6 +89,18 @@ export interface RollbackGuardApi {
   getReadiness(entityRef: string): Promise<ReadinessSnapshot>;
   /** Runs every readiness check again now (may take a few seconds). */
   refreshReadiness(entityRef: string): Promise<ReadinessSnapshot>;
+  /** Asks for a supervised action; the backend says who must approve it. */
+  requestAction(input: ActionRequestInput): Promise<ActionRequest>;
+  /** The entity's action requests, newest first. */
+  listActions(entityRef: string): Promise<{ items: ActionRequest[] }>;
+  /** Approves someone else's request. */
+  approveAction(input: ActionDecisionInput): Promise<ActionRequest>;
+  /** Rejects someone else's request. */
+  rejectAction(input: ActionDecisionInput): Promise<ActionRequest>;
+  /** Runs a failed request again, as a new attempt. */
+  retryAction(target: ActionTarget): Promise<ActionRequest>;
+  /** Every step of the entity's actions, newest first. */
+  getAuditTrail(entityRef: string): Promise<{ items: AuditEntry[] }>;
 }
 
 /**

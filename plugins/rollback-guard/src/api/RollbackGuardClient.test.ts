@@ -5,6 +5,8 @@ import {
   registerMswTestHooks,
 } from '@backstage/test-utils';
 import {
+  ActionRequest,
+  AuditEntry,
   DeploymentHistoryPage,
   ReadinessSnapshot,
   RollbackGuardSummary,
@@ -107,6 +109,41 @@ const readiness: ReadinessSnapshot = {
       },
     },
   ],
+};
+
+const action: ActionRequest = {
+  id: 'a-1',
+  entityRef: ENTITY_REF,
+  environment: 'production',
+  kind: 'roll-back',
+  targetVersion: '1.4.2',
+  reason: 'Checkout errors since 1.5.0',
+  requestedBy: 'user:default/alice',
+  requestedAt: '2026-11-23T10:06:00.000Z',
+  risk: 'high',
+  readinessComputedAt: '2026-11-23T10:05:00.000Z',
+  requiredApprovals: 2,
+  approvals: [],
+  status: 'requested',
+  expiresAt: '2026-11-23T11:06:00.000Z',
+  attempts: 0,
+};
+
+const auditEntry: AuditEntry = {
+  id: 7,
+  actionId: 'a-1',
+  entityRef: ENTITY_REF,
+  step: 'requested',
+  actor: 'user:default/alice',
+  at: '2026-11-23T10:06:00.000Z',
+  details: { reason: 'Checkout errors since 1.5.0' },
+};
+
+const TARGET = {
+  id: 'a-1',
+  entityRef: ENTITY_REF,
+  environment: 'production',
+  kind: 'roll-back' as const,
 };
 
 function backstageErrorBody(name: string, message: string, status: number) {
@@ -358,6 +395,165 @@ describe('RollbackGuardClient', () => {
     });
   });
 
+  /** Records each POST to `path` (method, url, content type, JSON body). */
+  function recordPosts(path: string, answer: object, status = 200) {
+    const posts: Array<{
+      method: string;
+      url: URL;
+      contentType: string | null;
+      body: unknown;
+    }> = [];
+    server.use(
+      http.post(`${BASE_URL}${path}`, async ({ request }) => {
+        posts.push({
+          method: request.method,
+          url: new URL(request.url),
+          contentType: request.headers.get('content-type'),
+          body: await request.json(),
+        });
+        return HttpResponse.json(answer, { status });
+      }),
+    );
+    return posts;
+  }
+
+  describe('requestAction', () => {
+    it('posts the request as JSON to /actions and returns the created request', async () => {
+      const posts = recordPosts('/actions', action, 201);
+      const input = {
+        entityRef: ENTITY_REF,
+        environment: 'production',
+        kind: 'roll-back' as const,
+        targetVersion: '1.4.0',
+        reason: 'Checkout errors since 1.5.0',
+        idempotencyKey: 'key-1',
+        override: { justification: 'The artifact was restored by hand' },
+      };
+
+      await expect(client.requestAction(input)).resolves.toEqual(action);
+
+      expect(posts).toHaveLength(1);
+      expect(posts[0].method).toBe('POST');
+      expect(posts[0].url.pathname).toBe('/api/rollback-guard/actions');
+      expect(posts[0].url.search).toBe('');
+      expect(posts[0].contentType).toBe('application/json');
+      expect(posts[0].body).toEqual(input);
+    });
+  });
+
+  describe('listActions', () => {
+    it('gets the requests of the entity', async () => {
+      const requests: Request[] = [];
+      server.use(
+        http.get(`${BASE_URL}/actions`, ({ request }) => {
+          requests.push(request);
+          return HttpResponse.json({ items: [action] });
+        }),
+      );
+
+      await expect(client.listActions(ENTITY_REF)).resolves.toEqual({
+        items: [action],
+      });
+
+      expect(requests).toHaveLength(1);
+      expect(requests[0].method).toBe('GET');
+      const url = new URL(requests[0].url);
+      expect(url.pathname).toBe('/api/rollback-guard/actions');
+      expect(url.search).toBe(`?entityRef=${encodeURIComponent(ENTITY_REF)}`);
+    });
+  });
+
+  describe('getAuditTrail', () => {
+    it('gets the audit trail of the entity', async () => {
+      const requests: URL[] = [];
+      server.use(
+        http.get(`${BASE_URL}/audit`, ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json({ items: [auditEntry] });
+        }),
+      );
+
+      await expect(client.getAuditTrail(ENTITY_REF)).resolves.toEqual({
+        items: [auditEntry],
+      });
+
+      expect(requests).toHaveLength(1);
+      expect(requests[0].pathname).toBe('/api/rollback-guard/audit');
+      expect(requests[0].searchParams.get('entityRef')).toBe(ENTITY_REF);
+    });
+  });
+
+  describe.each([
+    {
+      decision: 'approve',
+      call: (input: typeof TARGET & { comment?: string }) =>
+        client.approveAction(input),
+    },
+    {
+      decision: 'reject',
+      call: (input: typeof TARGET & { comment?: string }) =>
+        client.rejectAction(input),
+    },
+  ])('$decision', ({ decision, call }) => {
+    it(`posts to /actions/{id}/${decision} without the id in the body`, async () => {
+      const posts = recordPosts(`/actions/a-1/${decision}`, action);
+
+      await expect(
+        call({ ...TARGET, comment: 'Seen the checks' }),
+      ).resolves.toEqual(action);
+
+      expect(posts).toHaveLength(1);
+      expect(posts[0].url.pathname).toBe(
+        `/api/rollback-guard/actions/a-1/${decision}`,
+      );
+      expect(posts[0].contentType).toBe('application/json');
+      expect(posts[0].body).toEqual({
+        entityRef: ENTITY_REF,
+        environment: 'production',
+        kind: 'roll-back',
+        comment: 'Seen the checks',
+      });
+    });
+
+    it('encodes the id in the path', async () => {
+      const posts = recordPosts(`/actions/a%2Fb/${decision}`, action);
+
+      await call({ ...TARGET, id: 'a/b' });
+
+      expect(posts).toHaveLength(1);
+      expect(posts[0].body).toEqual({
+        entityRef: ENTITY_REF,
+        environment: 'production',
+        kind: 'roll-back',
+      });
+    });
+  });
+
+  describe('retryAction', () => {
+    it('posts to /actions/{id}/retry', async () => {
+      const posts = recordPosts('/actions/a-1/retry', {
+        ...action,
+        status: 'executing',
+        attempts: 2,
+      });
+
+      await expect(client.retryAction(TARGET)).resolves.toMatchObject({
+        status: 'executing',
+        attempts: 2,
+      });
+
+      expect(posts).toHaveLength(1);
+      expect(posts[0].url.pathname).toBe(
+        '/api/rollback-guard/actions/a-1/retry',
+      );
+      expect(posts[0].body).toEqual({
+        entityRef: ENTITY_REF,
+        environment: 'production',
+        kind: 'roll-back',
+      });
+    });
+  });
+
   describe.each([
     {
       name: 'getSummary',
@@ -390,10 +586,59 @@ describe('RollbackGuardClient', () => {
       path: 'readiness/refresh',
       call: () => client.refreshReadiness(ENTITY_REF),
     },
+    {
+      name: 'requestAction',
+      method: 'post' as const,
+      path: 'actions',
+      call: () =>
+        client.requestAction({
+          entityRef: ENTITY_REF,
+          environment: 'production',
+          kind: 'pause',
+          reason: 'Errors',
+          idempotencyKey: 'k',
+        }),
+    },
+    {
+      name: 'listActions',
+      method: 'get' as const,
+      path: 'actions',
+      call: () => client.listActions(ENTITY_REF),
+    },
+    {
+      name: 'approveAction',
+      method: 'post' as const,
+      path: 'actions/a-1/approve',
+      call: () => client.approveAction(TARGET),
+    },
+    {
+      name: 'rejectAction',
+      method: 'post' as const,
+      path: 'actions/a-1/reject',
+      call: () => client.rejectAction(TARGET),
+    },
+    {
+      name: 'retryAction',
+      method: 'post' as const,
+      path: 'actions/a-1/retry',
+      call: () => client.retryAction(TARGET),
+    },
+    {
+      name: 'getAuditTrail',
+      method: 'get' as const,
+      path: 'audit',
+      call: () => client.getAuditTrail(ENTITY_REF),
+    },
   ])('$name on failure', ({ method, path, call }) => {
     it.each([
       [400, 'InputError', 'Invalid query: query.cursor: not a cursor'],
+      [403, 'NotAllowedError', 'Nobody approves or rejects their own request'],
       [404, 'NotFoundError', `No entity ${ENTITY_REF} in the catalog`],
+      [
+        409,
+        'ConflictError',
+        'Cannot pause in production: its deployment of 3.0.0 is failed',
+      ],
       [500, 'Error', 'database is locked'],
     ])(
       'throws a ResponseError on %i with the backend message',

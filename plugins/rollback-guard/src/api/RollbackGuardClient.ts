@@ -1,12 +1,29 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ActionRequest,
+  AuditEntry,
   DeploymentHistoryPage,
   ReadinessSnapshot,
   RollbackGuardSummary,
   RolloutStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { DeploymentHistoryRequest, RollbackGuardApi } from './RollbackGuardApi';
+import {
+  ActionDecisionInput,
+  ActionRequestInput,
+  ActionTarget,
+  DeploymentHistoryRequest,
+  RollbackGuardApi,
+} from './RollbackGuardApi';
+
+/** A POST of `body` as JSON. */
+function postJson(body: unknown): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
 
 /**
  * Talks to the Rollback Guard backend through the app's discovery and fetch
@@ -52,11 +69,53 @@ export class RollbackGuardClient implements RollbackGuardApi {
   }
 
   async refreshReadiness(entityRef: string): Promise<ReadinessSnapshot> {
-    return this.request<ReadinessSnapshot>('/readiness/refresh', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ entityRef }),
-    });
+    return this.request<ReadinessSnapshot>(
+      '/readiness/refresh',
+      postJson({ entityRef }),
+    );
+  }
+
+  async requestAction(input: ActionRequestInput): Promise<ActionRequest> {
+    return this.request<ActionRequest>('/actions', postJson(input));
+  }
+
+  async listActions(entityRef: string): Promise<{ items: ActionRequest[] }> {
+    return this.request<{ items: ActionRequest[] }>(
+      `/actions?${new URLSearchParams({ entityRef })}`,
+    );
+  }
+
+  async approveAction(input: ActionDecisionInput): Promise<ActionRequest> {
+    return this.decide('approve', input);
+  }
+
+  async rejectAction(input: ActionDecisionInput): Promise<ActionRequest> {
+    return this.decide('reject', input);
+  }
+
+  async retryAction(target: ActionTarget): Promise<ActionRequest> {
+    const { id, ...body } = target;
+    return this.request<ActionRequest>(
+      `/actions/${encodeURIComponent(id)}/retry`,
+      postJson(body),
+    );
+  }
+
+  async getAuditTrail(entityRef: string): Promise<{ items: AuditEntry[] }> {
+    return this.request<{ items: AuditEntry[] }>(
+      `/audit?${new URLSearchParams({ entityRef })}`,
+    );
+  }
+
+  private async decide(
+    decision: 'approve' | 'reject',
+    input: ActionDecisionInput,
+  ): Promise<ActionRequest> {
+    const { id, ...body } = input;
+    return this.request<ActionRequest>(
+      `/actions/${encodeURIComponent(id)}/${decision}`,
+      postJson(body),
+    );
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

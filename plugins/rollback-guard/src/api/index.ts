@@ -1,5 +1,8 @@
 export { rollbackGuardApiRef } from './RollbackGuardApi';
 export type {
+  ActionDecisionInput,
+  ActionRequestInput,
+  ActionTarget,
   DeploymentHistoryRequest,
   RollbackGuardApi,
 } from './RollbackGuardApi';

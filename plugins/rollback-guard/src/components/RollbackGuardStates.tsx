@@ -1,6 +1,7 @@
 import {
   CodeSnippet,
   EmptyState,
+  InfoCard,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -49,6 +50,18 @@ export function FetchStates<T>(
     );
   }
   return value === undefined ? null : <>{children(value)}</>;
+}
+
+/** An InfoCard around `FetchStates`: a card of its own fetch. */
+export function FetchCard<T>(
+  props: Parameters<typeof FetchStates<T>>[0] & { title: string },
+) {
+  const { title, ...states } = props;
+  return (
+    <InfoCard title={title}>
+      <FetchStates<T> {...states} />
+    </InfoCard>
+  );
 }
 
 /**

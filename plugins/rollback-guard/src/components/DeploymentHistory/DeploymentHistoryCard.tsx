@@ -18,13 +18,13 @@ import {
   useDeploymentHistory,
 } from '../../hooks/useDeploymentHistory';
 import {
-  Age,
   DeploymentStateLabel,
   DeploymentTable,
   StrategyChip,
+  TimestampCell,
   Version,
 } from '../DeploymentParts';
-import { formatDuration, formatTimestamp } from '../format';
+import { formatDuration } from '../format';
 import { FetchStates } from '../RollbackGuardStates';
 
 const ALL = '';
@@ -54,14 +54,7 @@ function HistoryRow(props: { deployment: Deployment; now: number }) {
   const { deployment, now } = props;
   return (
     <TableRow>
-      <TableCell>
-        <Typography variant="body2">
-          {formatTimestamp(deployment.startedAt)}
-        </Typography>
-        <Typography variant="caption" color="textSecondary">
-          <Age iso={deployment.startedAt} now={now} />
-        </Typography>
-      </TableCell>
+      <TimestampCell iso={deployment.startedAt} now={now} />
       <TableCell>{deployment.environment}</TableCell>
       <TableCell>
         <Version deployment={deployment} />

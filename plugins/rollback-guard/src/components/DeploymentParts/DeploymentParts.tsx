@@ -11,6 +11,7 @@ import {
   Chip,
   LinearProgress,
   makeStyles,
+  TableCell,
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
@@ -129,6 +130,18 @@ export function Age(props: { iso: string; now: number }) {
     >
       {formatAge(props.iso, props.now)}
     </time>
+  );
+}
+
+/** A table cell with a date and time, and how long ago below it. */
+export function TimestampCell(props: { iso: string; now: number }) {
+  return (
+    <TableCell>
+      <Typography variant="body2">{formatTimestamp(props.iso)}</Typography>
+      <Typography variant="caption" color="textSecondary">
+        <Age iso={props.iso} now={props.now} />
+      </Typography>
+    </TableCell>
   );
 }
 

@@ -4,6 +4,7 @@ export {
   DeploymentStateLabel,
   RolloutProgress,
   StrategyChip,
+  TimestampCell,
   UnknownSources,
   Version,
 } from './DeploymentParts';

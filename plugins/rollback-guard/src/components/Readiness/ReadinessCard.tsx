@@ -8,9 +8,11 @@ import {
 } from '@material-ui/core';
 import ReplayIcon from '@material-ui/icons/Replay';
 import {
+  ActionRequest,
   EnvironmentReadiness,
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
+import { ActionButton } from '../Actions';
 import { ReadinessState } from '../../hooks/useReadiness';
 import { Age, DeploymentStateLabel, Version } from '../DeploymentParts';
 import { formatTimestamp } from '../format';
@@ -26,6 +28,9 @@ import { RecommendationText } from './ReadinessParts';
 function EnvironmentSection(props: {
   readiness: EnvironmentReadiness;
   now: number;
+  entityRef: string;
+  computedAt: string;
+  onActionRequested?: (action: ActionRequest) => void;
 }) {
   const { environment, current, candidates, risk, reasons, recommendation } =
     props.readiness;
@@ -41,6 +46,14 @@ function EnvironmentSection(props: {
             runs <Version deployment={current} />,{' '}
             <DeploymentStateLabel state={current.state} />
           </Typography>
+        )}
+        {current && (
+          <ActionButton
+            entityRef={props.entityRef}
+            readiness={props.readiness}
+            computedAt={props.computedAt}
+            onRequested={props.onActionRequested}
+          />
         )}
       </Box>
       <Box my={1}>
@@ -71,7 +84,10 @@ function EnvironmentSection(props: {
   );
 }
 
-function ReadinessDetails(props: { snapshot: ReadinessSnapshot }) {
+function ReadinessDetails(props: {
+  snapshot: ReadinessSnapshot;
+  onActionRequested?: (action: ActionRequest) => void;
+}) {
   const { snapshot } = props;
   const now = Date.now();
   // Where nothing is deployed, there is nothing to go back from.
@@ -94,6 +110,9 @@ function ReadinessDetails(props: { snapshot: ReadinessSnapshot }) {
             key={environment.environment}
             readiness={environment}
             now={now}
+            entityRef={snapshot.entityRef}
+            computedAt={snapshot.computedAt}
+            onActionRequested={props.onActionRequested}
           />
         ))
       )}
@@ -103,10 +122,14 @@ function ReadinessDetails(props: { snapshot: ReadinessSnapshot }) {
 
 /**
  * The tab's rollback readiness: per environment, the risk of going back,
- * what Rollback Guard recommends, and the candidates with every check; and
- * a button to run the checks again.
+ * what Rollback Guard recommends, the candidates with every check, and a
+ * button to act on it; and a button to run the checks again.
  */
-export function ReadinessCard(props: { readiness: ReadinessState }) {
+export function ReadinessCard(props: {
+  readiness: ReadinessState;
+  /** Called when someone requests an action from an environment's dialog. */
+  onActionRequested?: (action: ActionRequest) => void;
+}) {
   const { refresh, refreshing, refreshError, ...state } = props.readiness;
   return (
     <InfoCard
@@ -144,7 +167,12 @@ export function ReadinessCard(props: { readiness: ReadinessState }) {
         loadingLabel="Loading rollback readiness"
         errorTitle="Rollback Guard could not load the rollback readiness"
       >
-        {snapshot => <ReadinessDetails snapshot={snapshot} />}
+        {snapshot => (
+          <ReadinessDetails
+            snapshot={snapshot}
+            onActionRequested={props.onActionRequested}
+          />
+        )}
       </FetchStates>
     </InfoCard>
   );

@@ -2,7 +2,9 @@ import { Content, InfoCard } from '@backstage/core-components';
 import { Grid, Typography } from '@material-ui/core';
 import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
 import { Fragment } from 'react';
+import { useActions } from '../../hooks/useActions';
 import { useReadiness } from '../../hooks/useReadiness';
+import { ActionsCard, AuditTrailCard } from '../Actions';
 import { useRollbackGuardOverview } from '../../hooks/useRollbackGuardOverview';
 import { AnnotationStatusList } from '../AnnotationStatusList';
 import { DeploymentHistoryCard } from '../DeploymentHistory';
@@ -49,7 +51,8 @@ function Configuration(props: { summary: RollbackGuardSummary }) {
 
 /**
  * The Rollback Guard tab of an entity page: what runs where, how ready each
- * environment is to go back, the history of deployments, and the
+ * environment is to go back (and the action dialog of each), the action
+ * requests, the history of deployments, the audit trail, and the
  * configuration.
  *
  * @public
@@ -61,6 +64,7 @@ export function RollbackGuardContent() {
   // are left out only once the overview says that Rollback Guard is not set
   // up for the entity.
   const readiness = useReadiness(entityRef);
+  const { actions, audit, refresh } = useActions(entityRef);
   const notSetUp =
     value !== undefined && value.summary.annotations.length === 0;
   return (
@@ -80,7 +84,12 @@ export function RollbackGuardContent() {
         </Grid>
         {!notSetUp && (
           <Grid item xs={12}>
-            <ReadinessCard readiness={readiness} />
+            <ReadinessCard readiness={readiness} onActionRequested={refresh} />
+          </Grid>
+        )}
+        {!notSetUp && (
+          <Grid item xs={12}>
+            <ActionsCard actions={actions} onChanged={refresh} />
           </Grid>
         )}
         {!notSetUp && (
@@ -91,6 +100,11 @@ export function RollbackGuardContent() {
                 value?.rollout.environments.map(e => e.environment) ?? []
               }
             />
+          </Grid>
+        )}
+        {!notSetUp && (
+          <Grid item xs={12}>
+            <AuditTrailCard audit={audit} actions={actions.value} />
           </Grid>
         )}
         {value && !notSetUp && (

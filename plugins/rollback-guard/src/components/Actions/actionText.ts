@@ -1,0 +1,116 @@
+import {
+  ActionKind,
+  ActionRequest,
+  ActionStatus,
+  DeploymentState,
+  EnvironmentReadiness,
+  Risk,
+} from '@rollback-guard/plugin-rollback-guard-common';
+
+const KINDS: Record<ActionKind, string> = {
+  pause: 'Pause',
+  resume: 'Resume',
+  abort: 'Abort',
+  'roll-back': 'Roll back',
+  'roll-forward': 'Roll forward',
+};
+
+/** An action kind in words, e.g. "Roll back". */
+export function kindText(kind: ActionKind): string {
+  return KINDS[kind] ?? kind;
+}
+
+/** What a request asks for, e.g. "Roll back production to 1.4.2". */
+export function describeAction(
+  action: Pick<ActionRequest, 'kind' | 'environment' | 'targetVersion'>,
+): string {
+  const what = `${kindText(action.kind)} ${action.environment}`;
+  return action.targetVersion ? `${what} to ${action.targetVersion}` : what;
+}
+
+const STATUSES: Record<ActionStatus, string> = {
+  requested: 'Waiting for approval',
+  approved: 'Approved',
+  executing: 'Executing',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  rejected: 'Rejected',
+  expired: 'Expired',
+};
+
+/** Where a request stands, in words, e.g. "Waiting for approval". */
+export function statusText(status: ActionStatus): string {
+  return STATUSES[status] ?? status;
+}
+
+/**
+ * The actions the state of the current deployment allows, as the backend
+ * checks them: pause and abort while it rolls out, resume and abort while
+ * it is paused; roll back (when there is a candidate) and roll forward in
+ * any state.
+ */
+export function allowedKinds(
+  state: DeploymentState,
+  hasCandidates: boolean,
+): ActionKind[] {
+  const kinds: ActionKind[] = [];
+  if (state === 'pending' || state === 'progressing') {
+    kinds.push('pause', 'abort');
+  } else if (state === 'paused') {
+    kinds.push('resume', 'abort');
+  }
+  if (hasCandidates) {
+    kinds.push('roll-back');
+  }
+  kinds.push('roll-forward');
+  return kinds;
+}
+
+/** Approvals the default policy asks for a roll-back, by candidate risk. */
+const ROLL_BACK_APPROVALS: Record<Risk, number> = {
+  low: 1,
+  medium: 1,
+  high: 2,
+  blocked: 2,
+};
+
+const APPROVALS: Record<Exclude<ActionKind, 'roll-back'>, number> = {
+  pause: 0,
+  abort: 0,
+  resume: 1,
+  'roll-forward': 1,
+};
+
+/** How many approvals the default policy asks for. */
+export function approvalsNeeded(kind: ActionKind, risk: Risk): number {
+  return kind === 'roll-back'
+    ? ROLL_BACK_APPROVALS[risk] ?? 2
+    : APPROVALS[kind] ?? 1;
+}
+
+/**
+ * Who must approve, in one sentence: "Runs at once: no approval needed for
+ * pause", "Needs 1 approval from someone else", "Needs 2 approvals (high
+ * risk)".
+ */
+export function approvalText(kind: ActionKind, risk: Risk): string {
+  const needed = approvalsNeeded(kind, risk);
+  if (needed === 0) {
+    return `Runs at once: no approval needed for ${kindText(
+      kind,
+    ).toLowerCase()}`;
+  }
+  if (needed === 1) {
+    return 'Needs 1 approval from someone else';
+  }
+  const why = risk === 'blocked' ? 'blocked' : `${risk} risk`;
+  return `Needs ${needed} approvals (${why})`;
+}
+
+/** The candidate of an environment with this version, if any. */
+export function candidateOf(
+  readiness: EnvironmentReadiness,
+  version: string | undefined,
+) {
+  return readiness.candidates.find(c => c.candidate.version === version);
+}

@@ -1,0 +1,36 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { useSignal } from '@backstage/plugin-signals-react';
+import { useCallback, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { rollbackGuardApiRef } from '../api';
+
+/** The signal channel the backend publishes an entity's action changes on. */
+export function actionsChannel(entityRef: string): string {
+  return `rollback-guard:actions:${entityRef}`;
+}
+
+/**
+ * The entity's action requests and audit trail, newest first. Both are
+ * fetched again whenever the backend signals that an action changed (when
+ * the app has signals), and on `refresh`, after one's own action.
+ */
+export function useActions(entityRef: string) {
+  const api = useApi(rollbackGuardApiRef);
+  const { lastSignal } = useSignal(actionsChannel(entityRef));
+  const [refreshes, setRefreshes] = useState(0);
+  const refresh = useCallback(() => setRefreshes(n => n + 1), []);
+
+  // `lastSignal` and `refreshes` are only triggers: each new value fetches again.
+  const actions = useAsyncRetry(
+    async () => (await api.listActions(entityRef)).items,
+    [api, entityRef, lastSignal, refreshes],
+  );
+  const audit = useAsyncRetry(
+    async () => (await api.getAuditTrail(entityRef)).items,
+    [api, entityRef, lastSignal, refreshes],
+  );
+  return { actions, audit, refresh };
+}
+
+/** What `useActions` gives. */
+export type ActionsState = ReturnType<typeof useActions>;
