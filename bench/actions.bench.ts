@@ -6,7 +6,6 @@
  * - an auto-approved low-risk roll-back: from the request to the webhook
  *   reaching the CI endpoint.
  */
-import knexFactory from 'knex';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
 import {
@@ -16,23 +15,12 @@ import {
   startWebhookReceiver,
   userHeader as user,
 } from '../plugins/rollback-guard-backend/src/__testUtils__/actionsBackend';
-import { percentile, print } from './util';
+import { dropPluginDatabase, percentile, print } from './util';
 
 const REQUESTS = 20;
 const APPROVERS = 20;
 const AUTO_REQUESTS = 100;
 const PG_PREFIX = 'rg_bench_actions_';
-
-async function dropBenchDatabase(connection: string) {
-  const db = knexFactory({ client: 'pg', connection });
-  try {
-    await db.raw(
-      `DROP DATABASE IF EXISTS "${PG_PREFIX}rollback-guard" WITH (FORCE)`,
-    );
-  } finally {
-    await db.destroy();
-  }
-}
 
 async function executionsPerApprovedRequest(pg?: string) {
   const receiver = await startWebhookReceiver();
@@ -131,9 +119,9 @@ async function requestToExecution() {
 
 async function main() {
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (pg) await dropBenchDatabase(pg);
+  if (pg) await dropPluginDatabase(pg, PG_PREFIX);
   await executionsPerApprovedRequest(pg);
-  if (pg) await dropBenchDatabase(pg);
+  if (pg) await dropPluginDatabase(pg, PG_PREFIX);
   await requestToExecution();
 }
 

@@ -9,10 +9,9 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import knexFactory from 'knex';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
-import { percentile, print } from './util';
+import { dropPluginDatabase, percentile, print } from './util';
 import { fakeCatalog } from '../plugins/rollback-guard-backend/src/__testUtils__/fakeCatalog';
 import { rollbackGuardPlugin } from '../plugins/rollback-guard-backend/src/plugin';
 
@@ -106,28 +105,17 @@ async function bench(label: string, database: object) {
 }
 
 /** Drops the database a previous or this run left on the server. */
-async function dropBenchDatabase(connection: string) {
-  const db = knexFactory({ client: 'pg', connection });
-  try {
-    await db.raw(
-      `DROP DATABASE IF EXISTS "${PG_PREFIX}rollback-guard" WITH (FORCE)`,
-    );
-  } finally {
-    await db.destroy();
-  }
-}
-
 async function main() {
   await bench('sqlite', { client: 'better-sqlite3', connection: ':memory:' });
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
   if (pg) {
-    await dropBenchDatabase(pg);
+    await dropPluginDatabase(pg, PG_PREFIX);
     await bench('postgres', {
       client: 'pg',
       connection: pg,
       prefix: PG_PREFIX,
     });
-    await dropBenchDatabase(pg);
+    await dropPluginDatabase(pg, PG_PREFIX);
   } else {
     process.stdout.write(
       'ledger.state_read_p95_ms.postgres: SKIPPED (no PostgreSQL; set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)\n',

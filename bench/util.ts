@@ -1,3 +1,5 @@
+import knexFactory from 'knex';
+
 /** The p-th percentile (nearest rank) of some timings. */
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -9,4 +11,19 @@ export function percentile(values: number[], p: number): number {
 /** One figure, as `npm run bench` prints them: `<name>: <number> <unit>`. */
 export function print(name: string, value: number, unit: string) {
   process.stdout.write(`${name}: ${Number(value.toFixed(3))} ${unit}\n`);
+}
+
+/**
+ * Drops the plugin's database that a benchmark made (or a previous run left)
+ * on a PostgreSQL server, even while pools still hold connections to it.
+ */
+export async function dropPluginDatabase(connection: string, prefix: string) {
+  const db = knexFactory({ client: 'pg', connection });
+  try {
+    await db.raw(
+      `DROP DATABASE IF EXISTS "${prefix}rollback-guard" WITH (FORCE)`,
+    );
+  } finally {
+    await db.destroy();
+  }
 }
