@@ -8,10 +8,9 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
-import { dropPluginDatabase, percentile, print } from './util';
+import { dropPluginDatabase, percentile, print, serviceEntities } from './util';
 import { fakeCatalog } from '../plugins/rollback-guard-backend/src/__testUtils__/fakeCatalog';
 import { rollbackGuardPlugin } from '../plugins/rollback-guard-backend/src/plugin';
 
@@ -22,15 +21,7 @@ const CONCURRENCY = 8;
 const AIM_P95_MS = 20;
 const PG_PREFIX = 'rg_bench_';
 
-const entities: Entity[] = Array.from({ length: ENTITIES }, (_, i) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: `service-${i}`,
-    namespace: 'default',
-    annotations: { 'rollback-guard/environments': 'staging, production' },
-  },
-}));
+const entities = serviceEntities(ENTITIES, 'staging, production');
 
 async function bench(label: string, database: object) {
   const backend = await startTestBackend({

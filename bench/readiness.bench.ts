@@ -10,12 +10,11 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
-import { percentile, print } from './util';
+import { percentile, print, serviceEntities } from './util';
 import { fakeCatalog } from '../plugins/rollback-guard-backend/src/__testUtils__/fakeCatalog';
 import { testModule } from '../plugins/rollback-guard-backend/src/__testUtils__/modules';
 import { rollbackGuardPlugin } from '../plugins/rollback-guard-backend/src/plugin';
@@ -48,15 +47,7 @@ async function main() {
       },
     })),
   });
-  const entities: Entity[] = Array.from({ length: ENTITIES }, (_, i) => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: `service-${i}`,
-      namespace: 'default',
-      annotations: { 'rollback-guard/environments': 'production' },
-    },
-  }));
+  const entities = serviceEntities(ENTITIES, 'production');
   const backend = await startTestBackend({
     features: [
       rollbackGuardPlugin,

@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import knexFactory from 'knex';
 
 /** The p-th percentile (nearest rank) of some timings. */
@@ -26,4 +27,17 @@ export async function dropPluginDatabase(connection: string, prefix: string) {
   } finally {
     await db.destroy();
   }
+}
+
+/** `count` annotated components, service-0 to service-<count - 1>. */
+export function serviceEntities(count: number, environments: string): Entity[] {
+  return Array.from({ length: count }, (_, i) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: `service-${i}`,
+      namespace: 'default',
+      annotations: { 'rollback-guard/environments': environments },
+    },
+  }));
 }

@@ -111,6 +111,31 @@ export class ActionService {
     },
   ) {}
 
+  /**
+   * The request a decision or retry is about. It must name the request's
+   * entity, environment and kind, so it cannot be replayed on another.
+   */
+  private async named(
+    id: string,
+    input: { entityRef: string; environment: string; kind: ActionKind },
+    what: string,
+  ): Promise<ActionRequest> {
+    const action = await this.options.store.get(id);
+    if (!action) {
+      throw new NotFoundError(`No action request ${id}`);
+    }
+    if (
+      action.entityRef !== input.entityRef ||
+      action.environment !== input.environment ||
+      action.kind !== input.kind
+    ) {
+      throw new ConflictError(
+        `Action request ${id} is a ${action.kind} in ${action.environment} of ${action.entityRef}, not what this ${what} names`,
+      );
+    }
+    return action;
+  }
+
   private ensureEnabled() {
     if (!this.options.policy.enabled) {
       throw new NotAllowedError(
@@ -380,19 +405,7 @@ export class ActionService {
   ): Promise<ActionRequest> {
     this.ensureEnabled();
     const person = credentials.principal.userEntityRef;
-    const action = await this.options.store.get(id);
-    if (!action) {
-      throw new NotFoundError(`No action request ${id}`);
-    }
-    if (
-      action.entityRef !== input.entityRef ||
-      action.environment !== input.environment ||
-      action.kind !== input.kind
-    ) {
-      throw new ConflictError(
-        `Action request ${id} is a ${action.kind} in ${action.environment} of ${action.entityRef}, not what this decision names`,
-      );
-    }
+    const action = await this.named(id, input, 'decision');
     await this.authorize(
       credentials,
       rollbackGuardActionApprovePermission,
@@ -460,17 +473,7 @@ export class ActionService {
     credentials: User,
   ): Promise<ActionRequest> {
     this.ensureEnabled();
-    const action = await this.options.store.get(id);
-    if (!action) throw new NotFoundError(`No action request ${id}`);
-    if (
-      action.entityRef !== input.entityRef ||
-      action.environment !== input.environment ||
-      action.kind !== input.kind
-    ) {
-      throw new ConflictError(
-        `Action request ${id} is a ${action.kind} in ${action.environment} of ${action.entityRef}, not what this retry names`,
-      );
-    }
+    const action = await this.named(id, input, 'retry');
     await this.authorize(
       credentials,
       rollbackGuardActionApprovePermission,
