@@ -112,6 +112,16 @@ export interface Config {
        */
       allowWithoutPermissionFramework?: boolean;
       /**
+       * How far an entity's `rollback-guard/approvals` annotation may change
+       * `approvals`: `none` (ignored), `stricter` (only to ask for more
+       * approvals) or `any` (either way). High-risk and blocked roll-backs
+       * always need two people. While the annotation is malformed, the
+       * entity's action requests are refused.
+       *
+       * @default stricter
+       */
+      entityRefinement?: 'none' | 'stricter' | 'any';
+      /**
        * Where approved actions are sent: one signed POST per attempt, never
        * retried silently. An entity names one with its
        * `rollback-guard/action-webhook` annotation, which holds a name, never

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { ActionPolicy } from './actions/ActionService';
+import { ActionPolicy, readActionPolicy } from './actions/policy';
 
 /**
  * The plugin's settings, with their defaults; see config.d.ts.
@@ -56,45 +56,5 @@ export function readRollbackGuardConfig(config: Config): RollbackGuardConfig {
         maxAgeDays: positive('ledger.retention.maxAgeDays', 365),
       },
     },
-  };
-}
-
-function readActionPolicy(config: Config): ActionPolicy {
-  const count = (key: string, fallback: number) => {
-    const value =
-      config.getOptionalNumber(`rollbackGuard.actions.approvals.${key}`) ??
-      fallback;
-    if (!Number.isInteger(value) || value < 0) {
-      throw new Error(
-        `rollbackGuard.actions.approvals.${key} must be a whole number of approvers, got ${value}`,
-      );
-    }
-    return value;
-  };
-  const ttlMinutes =
-    config.getOptionalNumber('rollbackGuard.actions.requestTtlMinutes') ?? 60;
-  if (!(ttlMinutes > 0)) {
-    throw new Error(
-      `rollbackGuard.actions.requestTtlMinutes must be a positive number, got ${ttlMinutes}`,
-    );
-  }
-  return {
-    rollBack: {
-      low: count('rollBack.low', 1),
-      medium: count('rollBack.medium', 1),
-      // A second person for high risk.
-      high: Math.max(2, count('rollBack.high', 2)),
-      blocked: Math.max(2, count('rollBack.blocked', 2)),
-    },
-    pause: count('pause', 0),
-    resume: count('resume', 1),
-    abort: count('abort', 0),
-    rollForward: count('rollForward', 1),
-    requestTtlSeconds: ttlMinutes * 60,
-    enabled:
-      config.getOptionalBoolean('permission.enabled') === true ||
-      config.getOptionalBoolean(
-        'rollbackGuard.actions.allowWithoutPermissionFramework',
-      ) === true,
   };
 }

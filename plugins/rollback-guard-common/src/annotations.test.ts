@@ -1,10 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_ACTION_WEBHOOK,
+  ANNOTATION_APPROVALS,
   hasRollbackGuardAnnotations,
   parseAnnotationList,
   validateRollbackGuardAnnotations,
 } from './annotations';
+import { parseApprovalsAnnotation } from './policy';
 
 function entity(annotations: Record<string, string>): Entity {
   return {
@@ -92,6 +94,18 @@ describe('validateRollbackGuardAnnotations', () => {
     ],
     ['rollback-guard/action-webhook', 'Deploy_Prod', 'lowercase letters'],
     ['rollback-guard/action-webhook', '', 'must name one webhook'],
+    ['rollback-guard/approvals', ' , ', 'sets no approvals'],
+    ['rollback-guard/approvals', 'resume: 2', 'is not "rule=count"'],
+    ['rollback-guard/approvals', 'rollback=2', 'unknown rule "rollback"'],
+    ['rollback-guard/approvals', 'resume=two', 'a whole number from 0 to 10'],
+    ['rollback-guard/approvals', 'resume=-1', 'sets resume to "-1"'],
+    ['rollback-guard/approvals', 'resume=11', 'a whole number from 0 to 10'],
+    ['rollback-guard/approvals', 'resume=1.5', 'a whole number'],
+    [
+      'rollback-guard/approvals',
+      'roll-back=2, roll-back.high=3',
+      'sets roll-back.high more than once',
+    ],
   ])('reports %s=%j as invalid', (name, value, message) => {
     const [status] = validateRollbackGuardAnnotations(
       entity({ [name]: value }),
@@ -113,6 +127,33 @@ describe('the action webhook annotation', () => {
       value: 'gh-rollback',
       valid: true,
     });
+  });
+});
+
+describe('parseApprovalsAnnotation', () => {
+  it('reads rule=count pairs, roll-back standing for every risk', () => {
+    expect(
+      parseApprovalsAnnotation(' roll-back = 3 , resume=2,pause=0 '),
+    ).toEqual({
+      approvals: {
+        'roll-back.low': 3,
+        'roll-back.medium': 3,
+        'roll-back.high': 3,
+        'roll-back.blocked': 3,
+        resume: 2,
+        pause: 0,
+      },
+    });
+    expect(parseApprovalsAnnotation('roll-back.medium=2')).toEqual({
+      approvals: { 'roll-back.medium': 2 },
+    });
+  });
+
+  it('is a known annotation when well formed', () => {
+    const [status] = validateRollbackGuardAnnotations(
+      entity({ [ANNOTATION_APPROVALS]: 'roll-forward=2' }),
+    );
+    expect(status.valid).toBe(true);
   });
 });
 

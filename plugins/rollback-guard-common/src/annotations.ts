@@ -1,4 +1,5 @@
-import { Entity } from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { parseApprovalsAnnotation } from './policy';
 
 /**
  * The prefix every Rollback Guard annotation shares.
@@ -50,6 +51,17 @@ export const ANNOTATION_PROVIDER_ID = 'rollback-guard/provider-id';
  * @public
  */
 export const ANNOTATION_ACTION_WEBHOOK = 'rollback-guard/action-webhook';
+
+/**
+ * Refines who must approve the entity's actions, as far as the backend's
+ * `rollbackGuard.actions.entityRefinement` allows (by default only to ask for
+ * more approvals): comma-separated `rule=count` pairs, for example
+ * `roll-back.medium=2, resume=2`. Rules are `pause`, `resume`, `abort`,
+ * `roll-forward`, `roll-back.<risk>` and `roll-back` for every risk.
+ *
+ * @public
+ */
+export const ANNOTATION_APPROVALS = 'rollback-guard/approvals';
 
 /**
  * The outcome of validating one `rollback-guard/` annotation.
@@ -139,6 +151,7 @@ const validators: Record<string, Validator> = {
     }
     return 'must name one webhook configured in rollbackGuard.actions.webhooks: lowercase letters, digits and dashes, at most 63 characters, e.g. "deploy-production"';
   },
+  [ANNOTATION_APPROVALS]: value => parseApprovalsAnnotation(value).error,
 };
 
 /**
@@ -182,4 +195,18 @@ export function validateRollbackGuardAnnotations(
         ? { name, value, valid: false, message: `${name} ${problem}` }
         : { name, value, valid: true };
     });
+}
+
+/**
+ * Where an entity's Rollback Guard tab is: the catalog's entity page, at
+ * the `/rollback-guard` path the setup in the README mounts the tab on.
+ * Notifications and the card link to it.
+ *
+ * @public
+ */
+export function rollbackGuardTabPath(entityRef: string): string {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${namespace}/${kind.toLocaleLowerCase(
+    'en-US',
+  )}/${name}/rollback-guard`;
 }

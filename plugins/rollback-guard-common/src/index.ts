@@ -9,5 +9,6 @@ export * from './actions';
 export * from './annotations';
 export * from './deployments';
 export * from './permissions';
+export * from './policy';
 export * from './readiness';
 export * from './types';

@@ -31,6 +31,7 @@ import {
   RollbackGuardClient,
 } from './api';
 import { isRollbackGuardAvailable } from './plugin';
+import { actionPolicy } from './__testUtils__/fixtures';
 
 function entityWith(annotations?: Record<string, string>): Entity {
   return {
@@ -85,6 +86,7 @@ function makeApi() {
     getReadiness: jest.fn().mockResolvedValue(readiness),
     refreshReadiness: jest.fn().mockResolvedValue(readiness),
     requestAction: jest.fn(),
+    getActionPolicy: jest.fn().mockResolvedValue(actionPolicy()),
     listActions: jest.fn().mockResolvedValue({ items: [] }),
     approveAction: jest.fn(),
     rejectAction: jest.fn(),

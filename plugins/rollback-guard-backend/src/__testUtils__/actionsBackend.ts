@@ -103,6 +103,8 @@ export async function startActionsBackend(options: {
   record?: boolean;
   /** Everyone may do everything (no jest mocks: usable in benchmarks). */
   allowAll?: boolean;
+  /** More annotations on payments-api. */
+  annotations?: Record<string, string>;
 }) {
   const sent = options.sent;
   const entities = testEntities.map(entity =>
@@ -114,6 +116,7 @@ export async function startActionsBackend(options: {
             annotations: {
               ...entity.metadata.annotations,
               'rollback-guard/action-webhook': 'ci',
+              ...options.annotations,
             },
           },
         }

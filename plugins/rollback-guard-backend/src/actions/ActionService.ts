@@ -16,22 +16,26 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ActionKind,
+  ActionPolicyView,
   ActionRequest,
   AuditEntry,
   Deployment,
   DeploymentState,
   ReadinessSnapshot,
+  approvalRuleFor,
   Risk,
   rollbackGuardActionApprovePermission,
   rollbackGuardActionOverridePermission,
   rollbackGuardActionRequestPermission,
+  rollbackGuardTabPath,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { randomUUID } from 'node:crypto';
 import { riskRank } from '../readiness/assess';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { EntityReader } from '../service/EntityReader';
 import { DatabaseActionStore } from './DatabaseActionStore';
+import { ActionPolicy, policyForEntity } from './policy';
 
 /**
  * Sends an approved action to where it is carried out (a CI pipeline, an
@@ -48,19 +52,6 @@ export interface ActionExecutor {
     | { ok: false; reason: string }
   >;
 }
-
-/** How many approvers (never the requester) each action needs. */
-export type ActionPolicy = {
-  /** Roll-back, by the risk of its candidate. */
-  rollBack: Record<Risk, number>;
-  pause: number;
-  resume: number;
-  abort: number;
-  rollForward: number;
-  requestTtlSeconds: number;
-  /** False when the permission framework is off and config did not opt in. */
-  enabled: boolean;
-};
 
 // Who hears of which step, and how loudly.
 const NOTICES: Record<
@@ -242,7 +233,7 @@ export class ActionService {
           } of ${fresh.requiredApprovals} approvals)${
             fresh.outcome ? `. ${fresh.outcome}` : ''
           }`,
-          link: entityPageLink(action.entityRef),
+          link: rollbackGuardTabPath(action.entityRef),
           severity: notice.severity,
           topic: `rollback-guard:${action.id}`,
           scope: `rollback-guard:${action.id}`,
@@ -270,10 +261,15 @@ export class ActionService {
     this.ensureEnabled();
     const requester = credentials.principal.userEntityRef;
     // Reads the entity on behalf of the requester: 404 if they cannot see it.
-    const snapshot = await this.options.readiness.getSnapshot(
+    const { entity, entityRef } = await this.options.entities.getEntity(
       input.entityRef,
       credentials,
     );
+    const policy = policyForEntity(this.options.policy, entity, entityRef);
+    if (policy.refusal) {
+      throw new ConflictError(policy.refusal);
+    }
+    const snapshot = await this.options.readiness.snapshotOf(entity, entityRef);
     await this.authorize(
       credentials,
       rollbackGuardActionRequestPermission,
@@ -290,7 +286,6 @@ export class ActionService {
     }
     const current = environment.current;
     let risk: Risk = 'low';
-    let required: number;
     switch (input.kind) {
       case 'roll-back': {
         const candidate = environment.candidates.find(
@@ -307,7 +302,6 @@ export class ActionService {
           );
         }
         risk = candidate.risk;
-        required = this.options.policy.rollBack[risk];
         if (risk === 'blocked') {
           if (!input.override?.justification?.trim()) {
             throw new NotAllowedError(
@@ -329,7 +323,6 @@ export class ActionService {
           );
         }
         risk = environment.risk;
-        required = this.options.policy.rollForward;
         break;
       default:
         if (!ALLOWED_FROM[input.kind].includes(current.state)) {
@@ -337,8 +330,8 @@ export class ActionService {
             `Cannot ${input.kind} in ${input.environment}: its deployment of ${current.version} is ${current.state}`,
           );
         }
-        required = this.options.policy[input.kind];
     }
+    const required = policy.approvals[approvalRuleFor(input.kind, risk)];
 
     const result = await this.options.store.create({
       id: randomUUID(),
@@ -377,6 +370,7 @@ export class ActionService {
       readinessComputedAt: action.readinessComputedAt,
       requiredApprovals: required,
       ...(action.override ? { override: action.override.justification } : {}),
+      ...(policy.notes.length > 0 ? { policy: policy.notes } : {}),
     });
     if (required === 0) {
       await this.record(action, 'approved', 'policy', {
@@ -568,6 +562,18 @@ export class ActionService {
     }
   }
 
+  /** The approval policy that applies to an entity, for the action dialog. */
+  async policy(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<ActionPolicyView> {
+    const { entity, entityRef: ref } = await this.options.entities.getEntity(
+      entityRef,
+      credentials,
+    );
+    return policyForEntity(this.options.policy, entity, ref);
+  }
+
   async list(
     entityRef: string,
     credentials: BackstageCredentials,
@@ -638,10 +644,4 @@ function verdictFor(
       if (deployment.state === 'succeeded') return 'succeeded';
       return failedStates.includes(deployment.state) ? 'failed' : undefined;
   }
-}
-
-/** The entity's Rollback Guard tab in the catalog. */
-function entityPageLink(entityRef: string): string {
-  const { kind, namespace, name } = parseEntityRef(entityRef);
-  return `/catalog/${namespace}/${kind}/${name}/rollback-guard`;
 }

@@ -442,4 +442,114 @@ describe('supervised actions, execution failures and switches', () => {
       'the permission framework is disabled',
     );
   });
+
+  describe('the policy refined by the entity', () => {
+    const policyOf = (server: Server) =>
+      request(server)
+        .get('/api/rollback-guard/actions/policy')
+        .set('Authorization', user('ana'))
+        .query({ entityRef: ENTITY });
+
+    it('asks for more approvals where the annotation asks, never for fewer', async () => {
+      const receiver = await startWebhookReceiver();
+      const backend = await startActionsBackend({
+        webhookUrl: receiver.url,
+        annotations: {
+          'rollback-guard/approvals': 'roll-back.low=2, pause=0, resume=0',
+        },
+        actions: { approvals: { pause: 1 } },
+      });
+      const policy = await policyOf(backend.server);
+      expect(policy.status).toBe(200);
+      expect(policy.body).toMatchObject({
+        entityRef: ENTITY,
+        enabled: true,
+        entityRefinement: 'stricter',
+        approvals: { 'roll-back.low': 2, pause: 1, resume: 1 },
+      });
+      expect(policy.body.notes).toEqual([
+        'pause: the annotation asks for 0, but configuration only lets entities ask for more approvals; 1 apply',
+        'resume: the annotation asks for 0, but configuration only lets entities ask for more approvals; 1 apply',
+        'roll-back.low: 2 (configuration: 1), set by rollback-guard/approvals',
+      ]);
+
+      const api = client(backend.server);
+      const { body: action } = await api.ask(requestBody(), user('ana'));
+      expect(action).toMatchObject({ status: 'requested', risk: 'low' });
+      expect(action.requiredApprovals).toBe(2);
+      await api.decide(action.id, 'approve', user('bob'));
+      expect(receiver.received).toHaveLength(0);
+      await api.decide(action.id, 'approve', user('dana'));
+      expect(receiver.received).toHaveLength(1);
+      const [requested] = await api.audit(action.id);
+      expect(requested).toMatchObject({ step: 'requested' });
+      await receiver.close();
+    });
+
+    it('lets the annotation lower approvals only where config allows, never below two people at high risk', async () => {
+      const receiver = await startWebhookReceiver();
+      const backend = await startActionsBackend({
+        webhookUrl: receiver.url,
+        annotations: { 'rollback-guard/approvals': 'roll-back=0' },
+        actions: { entityRefinement: 'any' },
+      });
+      const policy = await policyOf(backend.server);
+      expect(policy.body.approvals).toMatchObject({
+        'roll-back.low': 0,
+        'roll-back.medium': 0,
+        'roll-back.high': 2,
+        'roll-back.blocked': 2,
+      });
+      const api = client(backend.server);
+      const low = await api.ask(requestBody(), user('ana'));
+      expect(low.body.status).toBe('executing');
+      const high = await api.ask(
+        requestBody({ targetVersion: '1.5.0' }),
+        user('ana'),
+      );
+      expect(high.body).toMatchObject({
+        status: 'requested',
+        requiredApprovals: 2,
+      });
+      await receiver.close();
+    });
+
+    it('ignores the annotation when config says none', async () => {
+      const receiver = await startWebhookReceiver();
+      const backend = await startActionsBackend({
+        webhookUrl: receiver.url,
+        annotations: { 'rollback-guard/approvals': 'roll-back.low=3' },
+        actions: { entityRefinement: 'none' },
+      });
+      const policy = await policyOf(backend.server);
+      expect(policy.body.approvals['roll-back.low']).toBe(1);
+      expect(policy.body.notes[0]).toContain('is ignored');
+      const { body: action } = await client(backend.server).ask(
+        requestBody(),
+        user('ana'),
+      );
+      expect(action.requiredApprovals).toBe(1);
+      await receiver.close();
+    });
+
+    it('refuses requests while the annotation is malformed, and says how to fix it', async () => {
+      const receiver = await startWebhookReceiver();
+      const backend = await startActionsBackend({
+        webhookUrl: receiver.url,
+        annotations: { 'rollback-guard/approvals': 'roll-back.low=two' },
+      });
+      const policy = await policyOf(backend.server);
+      expect(policy.body.refusal).toBe(
+        'Actions are refused until rollback-guard/approvals is fixed in the entity\'s catalog-info.yaml: it sets roll-back.low to "two"; a count is a whole number from 0 to 10',
+      );
+      const refused = await client(backend.server).ask(
+        requestBody(),
+        user('ana'),
+      );
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toBe(policy.body.refusal);
+      expect(receiver.received).toHaveLength(0);
+      await receiver.close();
+    });
+  });
 });

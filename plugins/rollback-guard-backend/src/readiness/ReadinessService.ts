@@ -46,6 +46,11 @@ export class ReadinessService {
       entityRef,
       credentials,
     );
+    return this.snapshotOf(entity, ref);
+  }
+
+  /** The stored snapshot of an entity already read, computed if missing. */
+  async snapshotOf(entity: Entity, ref: string): Promise<ReadinessSnapshot> {
     return (
       (await this.options.store.getSnapshot(ref)) ??
       this.computeAndSave(entity, ref)

@@ -133,6 +133,12 @@ export async function createRouter(options: {
     res.json({ items: await actionService.list(entityRef, credentials) });
   });
 
+  router.get('/actions/policy', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = parseInput(entityQuery, req.query, 'query');
+    res.json(await actionService.policy(entityRef, credentials));
+  });
+
   for (const decision of ['approve', 'reject'] as const) {
     router.post(`/actions/:id/${decision}`, async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -3,6 +3,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
+  ActionPolicyView,
   ActionRequest,
   AuditEntry,
   CheckResult,
@@ -58,8 +59,12 @@ export function makeApi() {
   const getAuditTrail = mockOf<'getAuditTrail'>().mockResolvedValue({
     items: [],
   });
+  const getActionPolicy = mockOf<'getActionPolicy'>().mockResolvedValue(
+    actionPolicy(),
+  );
   const actionMocks = {
     requestAction: mockOf<'requestAction'>(),
+    getActionPolicy,
     listActions,
     approveAction: mockOf<'approveAction'>(),
     rejectAction: mockOf<'rejectAction'>(),
@@ -82,6 +87,32 @@ export function makeApi() {
     getReadiness,
     refreshReadiness,
     ...actionMocks,
+  };
+}
+
+/** The default approval policy of payments-api, overridable rule by rule. */
+export function actionPolicy(
+  approvals: Partial<ActionPolicyView['approvals']> = {},
+  fields: Partial<ActionPolicyView> = {},
+): ActionPolicyView {
+  return {
+    entityRef: 'component:default/payments-api',
+    enabled: true,
+    approvals: {
+      pause: 0,
+      resume: 1,
+      abort: 0,
+      'roll-forward': 1,
+      'roll-back.low': 1,
+      'roll-back.medium': 1,
+      'roll-back.high': 2,
+      'roll-back.blocked': 2,
+      ...approvals,
+    },
+    requestTtlMinutes: 60,
+    entityRefinement: 'stricter',
+    notes: [],
+    ...fields,
   };
 }
 

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ActionKind,
+  ActionPolicyView,
   ActionRequest,
   AuditEntry,
   DeploymentHistoryPage,
@@ -99,6 +100,12 @@ export interface RollbackGuardApi {
   rejectAction(input: ActionDecisionInput): Promise<ActionRequest>;
   /** Runs a failed request again, as a new attempt. */
   retryAction(target: ActionTarget): Promise<ActionRequest>;
+  /**
+   * Who must approve the entity's actions: configuration, refined by the
+   * entity's `rollback-guard/approvals` annotation as far as configuration
+   * allows.
+   */
+  getActionPolicy(entityRef: string): Promise<ActionPolicyView>;
   /** Every step of the entity's actions, newest first. */
   getAuditTrail(entityRef: string): Promise<{ items: AuditEntry[] }>;
 }

@@ -463,6 +463,30 @@ describe('RollbackGuardClient', () => {
     });
   });
 
+  describe('getActionPolicy', () => {
+    it('gets the approval policy of the entity', async () => {
+      const policy = {
+        entityRef: ENTITY_REF,
+        enabled: true,
+        approvals: { resume: 2 },
+        requestTtlMinutes: 60,
+        entityRefinement: 'stricter',
+        notes: [],
+      };
+      const requests: URL[] = [];
+      server.use(
+        http.get(`${BASE_URL}/actions/policy`, ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json(policy);
+        }),
+      );
+
+      await expect(client.getActionPolicy(ENTITY_REF)).resolves.toEqual(policy);
+      expect(requests).toHaveLength(1);
+      expect(requests[0].searchParams.get('entityRef')).toBe(ENTITY_REF);
+    });
+  });
+
   describe('getAuditTrail', () => {
     it('gets the audit trail of the entity', async () => {
       const requests: URL[] = [];
@@ -622,6 +646,12 @@ describe('RollbackGuardClient', () => {
       method: 'post' as const,
       path: 'actions/a-1/retry',
       call: () => client.retryAction(TARGET),
+    },
+    {
+      name: 'getActionPolicy',
+      method: 'get' as const,
+      path: 'actions/policy',
+      call: () => client.getActionPolicy(ENTITY_REF),
     },
     {
       name: 'getAuditTrail',

@@ -1,6 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ActionPolicyView,
   ActionRequest,
   AuditEntry,
   DeploymentHistoryPage,
@@ -98,6 +99,12 @@ export class RollbackGuardClient implements RollbackGuardApi {
     return this.request<ActionRequest>(
       `/actions/${encodeURIComponent(id)}/retry`,
       postJson(body),
+    );
+  }
+
+  async getActionPolicy(entityRef: string): Promise<ActionPolicyView> {
+    return this.request<ActionPolicyView>(
+      `/actions/policy?${new URLSearchParams({ entityRef })}`,
     );
   }
 

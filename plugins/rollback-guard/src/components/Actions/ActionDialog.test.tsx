@@ -6,6 +6,7 @@ import {
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  actionPolicy,
   actionRequest,
   CANARY,
   deferred,
@@ -193,6 +194,63 @@ describe('ActionDialog', () => {
       await chooseAction(dialog, 'Roll forward');
       expect(dialog).toHaveTextContent('Needs 1 approval from someone else');
       expect(dialog).not.toHaveTextContent('Runs at once');
+    });
+
+    it("follows the entity's policy, with what differs from configuration", async () => {
+      const mocks = makeApi();
+      mocks.getActionPolicy.mockResolvedValue(
+        actionPolicy(
+          { 'roll-back.medium': 3, pause: 1 },
+          {
+            notes: [
+              'roll-back.medium: 3 (configuration: 1), set by rollback-guard/approvals',
+            ],
+          },
+        ),
+      );
+      const { dialog } = await openDialog(production(), mocks);
+      await chooseAction(dialog, 'Pause');
+      expect(
+        await within(dialog).findByText('Needs 1 approval from someone else'),
+      ).toBeInTheDocument();
+      await chooseAction(dialog, 'Roll back');
+      expect(dialog).toHaveTextContent('Needs 3 approvals (medium risk)');
+      expect(
+        within(dialog).getByRole('list', {
+          name: "How this service's policy differs",
+        }),
+      ).toHaveTextContent('roll-back.medium: 3 (configuration: 1)');
+      expect(mocks.getActionPolicy).toHaveBeenCalledWith(ENTITY_REF);
+    });
+
+    it('refuses to submit, and says why, when the backend refuses actions for the entity', async () => {
+      const mocks = makeApi();
+      mocks.getActionPolicy.mockResolvedValue(
+        actionPolicy(
+          {},
+          {
+            refusal:
+              'Actions are refused until rollback-guard/approvals is fixed in the entity\'s catalog-info.yaml: it sets resume to "two"',
+          },
+        ),
+      );
+      const { dialog } = await openDialog(production(), mocks);
+      await typeReason(dialog, 'Checkout errors');
+      expect(
+        await within(dialog).findByText(/Actions are refused until/),
+      ).toBeInTheDocument();
+      expect(submitButton(dialog)).toBeDisabled();
+    });
+
+    it('says the backend decides when the policy cannot be read', async () => {
+      const mocks = makeApi();
+      mocks.getActionPolicy.mockRejectedValue(new Error('Bad Gateway'));
+      const { dialog } = await openDialog(production(), mocks);
+      expect(
+        await within(dialog).findByText(/Could not load who must approve/),
+      ).toHaveTextContent('the backend applies the policy when you submit');
+      await typeReason(dialog, 'Checkout errors');
+      expect(submitButton(dialog)).toBeEnabled();
     });
 
     it('needs two approvals for a high-risk rollback', async () => {

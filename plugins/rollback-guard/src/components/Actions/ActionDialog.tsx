@@ -17,11 +17,14 @@ import { Alert } from '@material-ui/lab';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   ActionKind,
+  ActionPolicyView,
   ActionRequest,
   CandidateReadiness,
   EnvironmentReadiness,
+  Risk,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { useId, useRef, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { rollbackGuardApiRef } from '../../api';
 import { Age, DeploymentStateLabel, Version } from '../DeploymentParts';
 import { RiskBadge } from '../RiskBadge';
@@ -160,6 +163,47 @@ function BlockedNotice(props: { candidate: CandidateReadiness }) {
   );
 }
 
+/**
+ * Who must approve the chosen action, by the entity's policy as the backend
+ * states it; while it loads or when it cannot be read, the backend still
+ * applies it on submit.
+ */
+function WhoApproves(props: {
+  policy: { loading: boolean; error?: Error; value?: ActionPolicyView };
+  kind: ActionKind;
+  risk: Risk;
+}) {
+  const { policy, kind, risk } = props;
+  if (policy.loading) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Checking who must approve…
+      </Typography>
+    );
+  }
+  if (policy.error || !policy.value) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Could not load who must approve
+        {policy.error ? ` (${errorMessage(policy.error)})` : ''}; the backend
+        applies the policy when you submit.
+      </Typography>
+    );
+  }
+  const { approvals, notes } = policy.value;
+  return (
+    <>
+      <Typography variant="body2" component="p">
+        <strong>{approvalText(kind, risk, approvals)}</strong>. Nobody approves
+        their own request.
+      </Typography>
+      {notes.length > 0 && (
+        <ReasonList label="How this service's policy differs" reasons={notes} />
+      )}
+    </>
+  );
+}
+
 /** What happened to the request: where it stands now. */
 function Submitted(props: { action: ActionRequest }) {
   const { action } = props;
@@ -222,6 +266,11 @@ export function ActionDialog(props: {
   const { open, onClose, entityRef, readiness, computedAt, onRequested } =
     props;
   const api = useApi(rollbackGuardApiRef);
+  const policy = useAsync(
+    () => api.getActionPolicy(entityRef),
+    [api, entityRef],
+  );
+  const refusal = policy.value?.refusal;
   const id = useId();
   const titleId = `${id}-title`;
   const current = readiness.current;
@@ -258,7 +307,8 @@ export function ActionDialog(props: {
     reason.trim() !== '' &&
     (kind !== 'roll-back' || candidate !== undefined) &&
     (kind !== 'roll-forward' || targetVersion !== '') &&
-    (!blocked || justification.trim() !== '');
+    (!blocked || justification.trim() !== '') &&
+    refusal === undefined;
 
   async function submit() {
     if (!kind || !ready || inFlight.current) return;
@@ -366,11 +416,11 @@ export function ActionDialog(props: {
                 helperText="Why going back is worth it despite what blocks it"
               />
             )}
-            {kind && (
-              <Typography variant="body2" component="p">
-                <strong>{approvalText(kind, risk)}</strong>. Nobody approves
-                their own request.
-              </Typography>
+            {kind && <WhoApproves policy={policy} kind={kind} risk={risk} />}
+            {refusal && (
+              <Box mt={2}>
+                <Alert severity="error">{refusal}</Alert>
+              </Box>
             )}
           </>
         )}

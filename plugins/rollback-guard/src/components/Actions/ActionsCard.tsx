@@ -134,7 +134,8 @@ function RequestControls(props: {
   );
 }
 
-function RequestItem(props: {
+/** One request: where it stands, who asked and why, and what can be done. */
+export function RequestItem(props: {
   action: ActionRequest;
   now: number;
   onChanged: () => void;

@@ -2,6 +2,8 @@ import {
   ActionKind,
   ActionRequest,
   ActionStatus,
+  ApprovalRule,
+  approvalRuleFor,
   DeploymentState,
   EnvironmentReadiness,
   Risk,
@@ -66,35 +68,17 @@ export function allowedKinds(
   return kinds;
 }
 
-/** Approvals the default policy asks for a roll-back, by candidate risk. */
-const ROLL_BACK_APPROVALS: Record<Risk, number> = {
-  low: 1,
-  medium: 1,
-  high: 2,
-  blocked: 2,
-};
-
-const APPROVALS: Record<Exclude<ActionKind, 'roll-back'>, number> = {
-  pause: 0,
-  abort: 0,
-  resume: 1,
-  'roll-forward': 1,
-};
-
-/** How many approvals the default policy asks for. */
-export function approvalsNeeded(kind: ActionKind, risk: Risk): number {
-  return kind === 'roll-back'
-    ? ROLL_BACK_APPROVALS[risk] ?? 2
-    : APPROVALS[kind] ?? 1;
-}
-
 /**
- * Who must approve, in one sentence: "Runs at once: no approval needed for
- * pause", "Needs 1 approval from someone else", "Needs 2 approvals (high
- * risk)".
+ * Who must approve, in one sentence, by the entity's policy: "Runs at once:
+ * no approval needed for pause", "Needs 1 approval from someone else",
+ * "Needs 2 approvals (high risk)".
  */
-export function approvalText(kind: ActionKind, risk: Risk): string {
-  const needed = approvalsNeeded(kind, risk);
+export function approvalText(
+  kind: ActionKind,
+  risk: Risk,
+  approvals: Record<ApprovalRule, number>,
+): string {
+  const needed = approvals[approvalRuleFor(kind, risk)];
   if (needed === 0) {
     return `Runs at once: no approval needed for ${kindText(
       kind,
@@ -104,7 +88,9 @@ export function approvalText(kind: ActionKind, risk: Risk): string {
     return 'Needs 1 approval from someone else';
   }
   const why = risk === 'blocked' ? 'blocked' : `${risk} risk`;
-  return `Needs ${needed} approvals (${why})`;
+  return kind === 'roll-back'
+    ? `Needs ${needed} approvals (${why})`
+    : `Needs ${needed} approvals from other people`;
 }
 
 /** The candidate of an environment with this version, if any. */

@@ -1,4 +1,5 @@
 export { ActionButton } from './ActionButton';
 export { ActionDialog } from './ActionDialog';
 export { ActionsCard } from './ActionsCard';
+export { CardActions } from './CardActions';
 export { AuditTrailCard } from './AuditTrailCard';

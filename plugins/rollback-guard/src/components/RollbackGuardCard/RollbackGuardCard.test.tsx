@@ -9,6 +9,7 @@ import {
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  actionRequest,
   ARGO_REASON,
   ARGO_UNKNOWN,
   CANARY,
@@ -773,6 +774,130 @@ describe('RollbackGuardCard', () => {
 
       expect(
         await screen.findByText(`Could not load the rollback risk: ${message}`),
+      ).toBeInTheDocument();
+      expect(await findRolloutTable()).toBeInTheDocument();
+    });
+  });
+
+  describe('actions', () => {
+    it('offers an action per deployed environment, whose dialog offers only what its state allows', async () => {
+      const { api } = loaded();
+      await renderCard(api);
+      const actions = await screen.findByRole('region', { name: 'Actions' });
+      const buttons = within(actions)
+        .getAllByRole('button')
+        .map(b => b.textContent);
+      expect(buttons).toEqual(['Act on staging…', 'Act on production…']);
+
+      await userEvent.click(
+        within(actions).getByRole('button', { name: 'Act on production…' }),
+      );
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Act on production',
+      });
+      // production runs a progressing canary: no resume
+      expect(
+        within(within(dialog).getByRole('radiogroup', { name: 'Action' }))
+          .getAllByRole('radio')
+          .map(radio => radio.closest('label')!.textContent),
+      ).toEqual(['Pause', 'Abort', 'Roll back', 'Roll forward']);
+      expect(
+        await within(dialog).findByText(
+          'Runs at once: no approval needed for pause',
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('offers no action where nothing is deployed', async () => {
+      const { api } = loaded(
+        validSummary,
+        rollout,
+        readinessOf(ENTITY_REF, [NOTHING_IN_STAGING, PRODUCTION_READINESS]),
+      );
+      await renderCard(api);
+      const actions = await screen.findByRole('region', { name: 'Actions' });
+      expect(
+        within(actions)
+          .getAllByRole('button')
+          .map(b => b.textContent),
+      ).toEqual(['Act on production…']);
+    });
+
+    it('shows the requests that still call for someone, with what their state allows, and links to the tab', async () => {
+      const mocks = loaded();
+      mocks.listActions.mockResolvedValue({
+        items: [
+          actionRequest({ id: 'waiting' }),
+          actionRequest({
+            id: 'failed-now',
+            kind: 'pause',
+            targetVersion: undefined,
+            status: 'failed',
+            outcome: 'ci answered 500',
+          }),
+          actionRequest({
+            id: 'failed-long-ago',
+            status: 'failed',
+            requestedAt: minutesAgo(3 * 24 * 60),
+          }),
+          actionRequest({ id: 'done', status: 'succeeded' }),
+        ],
+      });
+      mocks.approveAction.mockResolvedValue(
+        actionRequest({ id: 'waiting', status: 'executing' }),
+      );
+      await renderCard(mocks.api);
+      const list = await screen.findByRole('list', {
+        name: 'Open action requests',
+      });
+      const items = within(list).getAllByRole('listitem');
+      expect(items.map(item => item.getAttribute('aria-label'))).toEqual([
+        'Roll back production to 1.4.2',
+        'Pause production',
+      ]);
+      expect(
+        within(items[0])
+          .getAllByRole('button')
+          .map(b => b.textContent),
+      ).toEqual(['Approve', 'Reject']);
+      expect(
+        within(items[1])
+          .getAllByRole('button')
+          .map(b => b.textContent),
+      ).toEqual(['Retry']);
+
+      const calls = mocks.listActions.mock.calls.length;
+      await userEvent.click(
+        within(items[0]).getByRole('button', { name: 'Approve' }),
+      );
+      expect(mocks.approveAction).toHaveBeenCalledWith({
+        id: 'waiting',
+        entityRef: ENTITY_REF,
+        environment: 'production',
+        kind: 'roll-back',
+      });
+      await waitFor(() =>
+        expect(mocks.listActions.mock.calls.length).toBeGreaterThan(calls),
+      );
+
+      expect(
+        screen.getByRole('link', { name: 'Rollback Guard tab' }),
+      ).toHaveAttribute(
+        'href',
+        '/catalog/default/component/payments-api/rollback-guard',
+      );
+    });
+
+    it('says so when the requests cannot be loaded, and the rest of the card stands', async () => {
+      const mocks = loaded();
+      mocks.listActions.mockRejectedValue(new Error('Bad Gateway'));
+      await renderCard(mocks.api);
+      const actions = await screen.findByRole('region', { name: 'Actions' });
+      expect(await within(actions).findByRole('alert')).toHaveTextContent(
+        'Could not load the action requests: Bad Gateway',
+      );
+      expect(
+        within(actions).getByRole('button', { name: 'Try again' }),
       ).toBeInTheDocument();
       expect(await findRolloutTable()).toBeInTheDocument();
     });

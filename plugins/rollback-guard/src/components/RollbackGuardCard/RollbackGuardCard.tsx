@@ -1,7 +1,9 @@
 import { InfoCard } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
 import { RollbackGuardSummary } from '@rollback-guard/plugin-rollback-guard-common';
+import { useActions } from '../../hooks/useActions';
 import { useReadiness } from '../../hooks/useReadiness';
+import { CardActions } from '../Actions';
 import { useRollbackGuardOverview } from '../../hooks/useRollbackGuardOverview';
 import { AnnotationStatusList } from '../AnnotationStatusList';
 import { ReadinessSummary } from '../Readiness';
@@ -35,6 +37,7 @@ export function RollbackGuardCard() {
   const state = useRollbackGuardOverview();
   // Fetched alongside the overview; when it fails, the rollout still shows.
   const readiness = useReadiness(state.entityRef);
+  const { actions, refresh } = useActions(state.entityRef);
   return (
     <InfoCard title="Rollback Guard">
       <OverviewStates {...state}>
@@ -42,6 +45,14 @@ export function RollbackGuardCard() {
           <>
             <RolloutStatusTable rollout={rollout} readiness={readiness.value} />
             <ReadinessSummary {...readiness} />
+            {summary.annotations.length > 0 && (
+              <CardActions
+                entityRef={state.entityRef}
+                snapshot={readiness.value}
+                actions={actions}
+                onChanged={refresh}
+              />
+            )}
             <InvalidAnnotations summary={summary} />
           </>
         )}

@@ -1,0 +1,98 @@
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { policyForEntity, readActionPolicy } from './policy';
+
+const entity = (approvals?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments-api',
+    annotations: approvals ? { 'rollback-guard/approvals': approvals } : {},
+  },
+});
+
+const policy = (actions: object = {}, permission = true) =>
+  readActionPolicy(
+    new ConfigReader({
+      permission: { enabled: permission },
+      rollbackGuard: { actions },
+    }),
+  );
+
+describe('readActionPolicy', () => {
+  it('has the documented defaults', () => {
+    expect(policy()).toEqual({
+      approvals: {
+        pause: 0,
+        resume: 1,
+        abort: 0,
+        'roll-forward': 1,
+        'roll-back.low': 1,
+        'roll-back.medium': 1,
+        'roll-back.high': 2,
+        'roll-back.blocked': 2,
+      },
+      requestTtlSeconds: 3600,
+      enabled: true,
+      entityRefinement: 'stricter',
+    });
+  });
+
+  it('keeps a second person for high risk whatever config says', () => {
+    const { approvals } = policy({
+      approvals: { rollBack: { high: 0, blocked: 1 }, rollForward: 3 },
+    });
+    expect(approvals).toMatchObject({
+      'roll-back.high': 2,
+      'roll-back.blocked': 2,
+      'roll-forward': 3,
+    });
+  });
+
+  it.each([
+    [{ approvals: { pause: -1 } }, 'approvals.pause must be a whole number'],
+    [{ approvals: { rollBack: { low: 1.5 } } }, 'rollBack.low must be'],
+    [{ requestTtlMinutes: 0 }, 'requestTtlMinutes must be a positive number'],
+    [{ entityRefinement: 'looser' }, 'must be one of none, stricter, any'],
+  ])('refuses %j', (actions, message) => {
+    expect(() => policy(actions)).toThrow(message);
+  });
+
+  it('is off without the permission framework unless config opts in', () => {
+    expect(policy({}, false).enabled).toBe(false);
+    expect(
+      policy({ allowWithoutPermissionFramework: true }, false).enabled,
+    ).toBe(true);
+  });
+});
+
+describe('policyForEntity', () => {
+  const ref = 'component:default/payments-api';
+
+  it('is config alone without the annotation', () => {
+    const view = policyForEntity(policy(), entity(), ref);
+    expect(view.approvals).toEqual(policy().approvals);
+    expect(view.notes).toEqual([]);
+    expect(view.refusal).toBeUndefined();
+    expect(view.requestTtlMinutes).toBe(60);
+  });
+
+  it('takes what the annotation asks beyond config', () => {
+    const view = policyForEntity(
+      policy(),
+      entity('abort=1, roll-back.high=3'),
+      ref,
+    );
+    expect(view.approvals).toMatchObject({ abort: 1, 'roll-back.high': 3 });
+  });
+
+  it('says nothing of a rule the annotation sets to what config has', () => {
+    const view = policyForEntity(policy(), entity('resume=1'), ref);
+    expect(view.notes).toEqual([]);
+  });
+
+  it('refuses when actions are off, whatever the annotation says', () => {
+    const view = policyForEntity(policy({}, false), entity('nonsense'), ref);
+    expect(view.refusal).toContain('the permission framework is disabled');
+  });
+});

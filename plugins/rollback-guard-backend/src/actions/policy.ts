@@ -1,0 +1,145 @@
+import { Config } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import {
+  ActionPolicyView,
+  ANNOTATION_APPROVALS,
+  APPROVAL_RULES,
+  ApprovalRule,
+  EntityRefinement,
+  MIN_APPROVALS,
+  parseApprovalsAnnotation,
+} from '@rollback-guard/plugin-rollback-guard-common';
+
+/** Who must approve what, from configuration. */
+export type ActionPolicy = {
+  /** How many people other than the requester must approve, by rule. */
+  approvals: Record<ApprovalRule, number>;
+  requestTtlSeconds: number;
+  /** False when the permission framework is off and config did not opt in. */
+  enabled: boolean;
+  /** How far an entity's `rollback-guard/approvals` may change `approvals`. */
+  entityRefinement: EntityRefinement;
+};
+
+// Where each rule is set under rollbackGuard.actions.approvals, and its default.
+const CONFIG_KEYS: Record<ApprovalRule, [string, number]> = {
+  pause: ['pause', 0],
+  resume: ['resume', 1],
+  abort: ['abort', 0],
+  'roll-forward': ['rollForward', 1],
+  'roll-back.low': ['rollBack.low', 1],
+  'roll-back.medium': ['rollBack.medium', 1],
+  'roll-back.high': ['rollBack.high', 2],
+  'roll-back.blocked': ['rollBack.blocked', 2],
+};
+
+const REFINEMENTS: EntityRefinement[] = ['none', 'stricter', 'any'];
+
+export function readActionPolicy(config: Config): ActionPolicy {
+  const approvals = {} as Record<ApprovalRule, number>;
+  for (const rule of APPROVAL_RULES) {
+    const [key, fallback] = CONFIG_KEYS[rule];
+    const value =
+      config.getOptionalNumber(`rollbackGuard.actions.approvals.${key}`) ??
+      fallback;
+    if (!Number.isInteger(value) || value < 0) {
+      throw new Error(
+        `rollbackGuard.actions.approvals.${key} must be a whole number of approvers, got ${value}`,
+      );
+    }
+    approvals[rule] = Math.max(MIN_APPROVALS[rule], value);
+  }
+  const ttlMinutes =
+    config.getOptionalNumber('rollbackGuard.actions.requestTtlMinutes') ?? 60;
+  if (!(ttlMinutes > 0)) {
+    throw new Error(
+      `rollbackGuard.actions.requestTtlMinutes must be a positive number, got ${ttlMinutes}`,
+    );
+  }
+  const refinement =
+    config.getOptionalString('rollbackGuard.actions.entityRefinement') ??
+    'stricter';
+  if (!REFINEMENTS.includes(refinement as EntityRefinement)) {
+    throw new Error(
+      `rollbackGuard.actions.entityRefinement must be one of ${REFINEMENTS.join(
+        ', ',
+      )}, got "${refinement}"`,
+    );
+  }
+  return {
+    approvals,
+    requestTtlSeconds: ttlMinutes * 60,
+    enabled:
+      config.getOptionalBoolean('permission.enabled') === true ||
+      config.getOptionalBoolean(
+        'rollbackGuard.actions.allowWithoutPermissionFramework',
+      ) === true,
+    entityRefinement: refinement as EntityRefinement,
+  };
+}
+
+/**
+ * The policy for one entity: configuration, refined by the entity's
+ * `rollback-guard/approvals` annotation as far as `entityRefinement` allows,
+ * never below the floor of a second person for high risk. A malformed
+ * annotation refuses actions (fails closed) rather than guessing what the
+ * team meant, unless configuration ignores annotations anyway.
+ */
+export function policyForEntity(
+  policy: ActionPolicy,
+  entity: Entity,
+  entityRef: string,
+): ActionPolicyView {
+  const view: ActionPolicyView = {
+    entityRef,
+    enabled: policy.enabled,
+    approvals: { ...policy.approvals },
+    requestTtlMinutes: policy.requestTtlSeconds / 60,
+    entityRefinement: policy.entityRefinement,
+    notes: [],
+  };
+  if (!policy.enabled) {
+    view.refusal =
+      'Rollback Guard actions are off: the permission framework is disabled (permission.enabled) and rollbackGuard.actions.allowWithoutPermissionFramework is not set';
+  }
+  const value = entity.metadata.annotations?.[ANNOTATION_APPROVALS];
+  if (value === undefined) {
+    return view;
+  }
+  if (policy.entityRefinement === 'none') {
+    view.notes.push(
+      `${ANNOTATION_APPROVALS} is ignored: configuration (rollbackGuard.actions.entityRefinement: none) does not let entities change approvals`,
+    );
+    return view;
+  }
+  const parsed = parseApprovalsAnnotation(value);
+  if (parsed.error !== undefined) {
+    view.refusal ??= `Actions are refused until ${ANNOTATION_APPROVALS} is fixed in the entity's catalog-info.yaml: it ${parsed.error}`;
+    return view;
+  }
+  for (const rule of APPROVAL_RULES) {
+    const asked = parsed.approvals[rule];
+    if (asked === undefined) continue;
+    const configured = policy.approvals[rule];
+    if (asked < configured && policy.entityRefinement === 'stricter') {
+      view.notes.push(
+        `${rule}: the annotation asks for ${asked}, but configuration only lets entities ask for more approvals; ${configured} apply`,
+      );
+      continue;
+    }
+    if (asked < MIN_APPROVALS[rule]) {
+      view.approvals[rule] = MIN_APPROVALS[rule];
+      view.notes.push(
+        `${rule}: the annotation asks for ${asked}, but it always needs at least ${MIN_APPROVALS[rule]}`,
+      );
+      continue;
+    }
+    if (asked !== configured) {
+      view.approvals[rule] = asked;
+      view.notes.push(
+        `${rule}: ${asked} (configuration: ${configured}), set by ${ANNOTATION_APPROVALS}`,
+      );
+    }
+  }
+  return view;
+}
