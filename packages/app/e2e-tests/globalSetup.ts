@@ -31,7 +31,8 @@ async function record(body: object) {
 }
 
 /**
- * Records the example deployments, as `npm start` does, then starts a real
+ * Records the example deployments, as `npm start` does, and pipeline-demo's
+ * canary; then starts a real
  * OCI registry on 127.0.0.1:5055 (the host app-config.e2e.yaml allows) with
  * two images of registry-demo, deletes one of them, and records
  * registry-demo's deployments with their digests.
@@ -40,6 +41,27 @@ export default async function globalSetup() {
   execFileSync('node', [path.join(ROOT, 'scripts/seed-ledger.js')], {
     stdio: 'inherit',
   });
+
+  // pipeline-demo: a canary rolling out in production over a stable 1.0.0.
+  // The ids are new at each run, so that its newest deployment is always a
+  // canary in progress, even against a backend kept from an earlier run.
+  const run = Date.now().toString(36);
+  const stable = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+  for (const [version, state, startedAt] of [
+    ['1.0.0', 'succeeded', stable.toISOString()],
+    ['1.1.0', 'progressing', new Date().toISOString()],
+  ]) {
+    await record({
+      id: `pipeline-demo-${version}-${run}`,
+      entityRef: 'component:default/pipeline-demo',
+      environment: 'production',
+      version,
+      strategy: 'canary',
+      state,
+      trafficPercent: state === 'progressing' ? 10 : undefined,
+      startedAt,
+    });
+  }
 
   const { available, missingPackages } = registryAvailable();
   if (!available) {

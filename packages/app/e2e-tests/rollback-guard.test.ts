@@ -214,3 +214,55 @@ test('a guest requests a rollback and sees it waiting for approval', async ({
     fullPage: true,
   });
 });
+
+test('from the card, a guest pauses a canary; the example pipeline carries it out and the action is verified', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/pipeline-demo');
+
+  const actions = page.getByRole('region', { name: 'Actions' });
+  await actions.getByRole('button', { name: 'Act on production…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Act on production' });
+  // A canary in progress: pause and abort, no resume.
+  await expect(dialog.getByRole('radio', { name: 'Resume' })).toHaveCount(0);
+  await dialog.getByRole('radio', { name: 'Pause' }).check();
+  await expect(
+    dialog.getByText('Runs at once: no approval needed for pause'),
+  ).toBeVisible();
+  const reason = `Error rate doubled on the canary (e2e ${Date.now()})`;
+  await dialog.getByRole('textbox', { name: /^Reason/ }).fill(reason);
+  await dialog.getByRole('button', { name: 'Submit request' }).click();
+  await expect(dialog.getByRole('status')).toContainText(
+    'Requested: Pause production.',
+  );
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The example pipeline reports the canary paused through the ledger a few
+  // seconds later; the backend verifies the action and signals it, and the
+  // card's rollout row turns paused without a reload.
+  const production = rollbackGuardCard(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: 'production' }) });
+  await expect(production).toContainText('progressing');
+  await expect(production).toContainText('paused', { timeout: 20_000 });
+
+  // The tab, reached from the card, shows the action verified.
+  await actions.getByRole('link', { name: 'Rollback Guard tab' }).click();
+  const request = page
+    .getByRole('list', { name: 'Action requests' })
+    .getByRole('listitem', { name: 'Pause production' })
+    .filter({ hasText: reason });
+  await expect(request.getByText('Succeeded')).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(request).toContainText('Outcome: 1.1.0 is paused in production');
+  // The readiness was computed anew for the paused canary.
+  await expect(
+    page.getByRole('region', { name: 'Readiness in production' }),
+  ).toContainText('runs 1.1.0, paused');
+  await page.screenshot({
+    path: testInfo.outputPath('action-verified.png'),
+    fullPage: true,
+  });
+});

@@ -5,6 +5,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { examplePipelinePlugin } from './examplePipeline';
 
 const backend = createBackend();
 
@@ -39,5 +40,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // Rollback Guard
 backend.add(import('@rollback-guard/plugin-rollback-guard-backend'));
+// Receives the example services' approved actions (examples only)
+backend.add(examplePipelinePlugin);
 
 backend.start();

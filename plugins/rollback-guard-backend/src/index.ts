@@ -6,3 +6,4 @@
  */
 
 export { rollbackGuardPlugin as default } from './plugin';
+export { verifyWebhookSignature } from './actions/executor/WebhookExecutor';

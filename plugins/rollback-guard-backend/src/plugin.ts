@@ -129,8 +129,13 @@ export const rollbackGuardPlugin = createBackendPlugin({
             entities,
             auth,
             maxEvidenceBytes: settings.ledger.maxEvidenceBytes,
-            // Verification: the pipeline reports back through the ledger.
-            onChange: deployment => actionService.verify(deployment),
+            // The readiness computed before the change no longer holds;
+            // then verification: the pipeline reports back through the
+            // ledger (and the signal it sends makes pages read again).
+            onChange: async deployment => {
+              await readinessService.deploymentsChanged(deployment.entityRef);
+              await actionService.verify(deployment);
+            },
             logger,
           }),
           // Room for the deployment's own fields around its evidence.

@@ -330,6 +330,10 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
     return row ? (JSON.parse(row.snapshot) as ReadinessSnapshot) : undefined;
   }
 
+  async discardSnapshot(entityRef: string): Promise<void> {
+    await this.db(READINESS).where({ entity_ref: entityRef }).delete();
+  }
+
   private async withEvidence(rows: DeploymentRow[]): Promise<Deployment[]> {
     const byDeployment = new Map<string, EvidenceSummary[]>();
     for (const batch of chunks(rows.map(row => row.id))) {

@@ -65,4 +65,6 @@ export interface RollbackGuardStore {
   /** Stores the readiness of an entity, replacing the previous one. */
   saveSnapshot(snapshot: ReadinessSnapshot): Promise<void>;
   getSnapshot(entityRef: string): Promise<ReadinessSnapshot | undefined>;
+  /** Forgets the readiness of an entity: its deployments changed. */
+  discardSnapshot(entityRef: string): Promise<void>;
 }

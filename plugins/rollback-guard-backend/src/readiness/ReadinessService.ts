@@ -37,6 +37,8 @@ export class ReadinessService {
     },
   ) {}
 
+  private readonly computing = new Map<string, Promise<ReadinessSnapshot>>();
+
   /** The stored snapshot; computed now if there is none yet. */
   async getSnapshot(
     entityRef: string,
@@ -49,12 +51,32 @@ export class ReadinessService {
     return this.snapshotOf(entity, ref);
   }
 
-  /** The stored snapshot of an entity already read, computed if missing. */
+  /**
+   * The stored snapshot of an entity already read; computed when missing
+   * (never computed yet, or discarded when the ledger recorded a change),
+   * once for all the callers that ask meanwhile.
+   */
   async snapshotOf(entity: Entity, ref: string): Promise<ReadinessSnapshot> {
-    return (
-      (await this.options.store.getSnapshot(ref)) ??
-      this.computeAndSave(entity, ref)
-    );
+    const stored = await this.options.store.getSnapshot(ref);
+    if (stored) {
+      return stored;
+    }
+    let computing = this.computing.get(ref);
+    if (!computing) {
+      computing = this.computeAndSave(entity, ref).finally(() =>
+        this.computing.delete(ref),
+      );
+      this.computing.set(ref, computing);
+    }
+    return computing;
+  }
+
+  /**
+   * The entity's deployments changed: what the stored snapshot says of them
+   * no longer holds, so the next read computes it anew.
+   */
+  async deploymentsChanged(entityRef: string): Promise<void> {
+    await this.options.store.discardSnapshot(entityRef);
   }
 
   /** Runs the checks again now. */

@@ -226,6 +226,42 @@ describe('readiness', () => {
     },
   );
 
+  it('computes anew once the ledger records a change, instead of serving what no longer holds', async () => {
+    artifactMode = 'all-pass';
+    const before: ReadinessSnapshot = (await getReadiness()).body;
+    expect(production(before).current?.version).toBe('3.0.0');
+
+    await record({
+      id: 'p6',
+      environment: 'production',
+      version: '3.0.1',
+      state: 'progressing',
+      startedAt: '2026-11-07T00:00:00Z',
+    });
+    const recorded: ReadinessSnapshot = (await getReadiness()).body;
+    expect(production(recorded).current).toMatchObject({
+      id: 'p6',
+      state: 'progressing',
+    });
+    expect(Date.parse(recorded.computedAt)).toBeGreaterThanOrEqual(
+      Date.parse(before.computedAt),
+    );
+
+    await request(server)
+      .post('/api/rollback-guard/ledger/deployments/p6/state')
+      .set('Authorization', CI)
+      .send({ state: 'succeeded' })
+      .expect(200);
+    const [a, b] = await Promise.all([getReadiness(), getReadiness()]);
+    expect(production(a.body).current).toMatchObject({
+      id: 'p6',
+      state: 'succeeded',
+    });
+    // Two readers at once share one computation.
+    expect(b.body).toEqual(a.body);
+    expect(production(a.body).candidates[0].candidate.version).toBe('2.0.0');
+  });
+
   it('answers 401, 404 and 400 like the other routes', async () => {
     const none = await request(server)
       .get('/api/rollback-guard/readiness')

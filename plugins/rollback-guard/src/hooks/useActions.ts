@@ -1,12 +1,30 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { rollbackGuardApiRef } from '../api';
 
 /** The signal channel the backend publishes an entity's action changes on. */
 export function actionsChannel(entityRef: string): string {
   return `rollback-guard:actions:${entityRef}`;
+}
+
+/**
+ * How many of the entity's actions ended (succeeded or failed) while the page
+ * was open, as the backend signals them: a dependency for what an ended
+ * action changes, the rollout status and the history.
+ */
+export function useEndedActions(entityRef: string): number {
+  const { lastSignal } = useSignal<{ status?: string }>(
+    actionsChannel(entityRef),
+  );
+  const [ended, setEnded] = useState(0);
+  useEffect(() => {
+    if (lastSignal?.status === 'succeeded' || lastSignal?.status === 'failed') {
+      setEnded(n => n + 1);
+    }
+  }, [lastSignal]);
+  return ended;
 }
 
 /**

@@ -8,6 +8,7 @@ import { useCallback, useRef, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { rollbackGuardApiRef } from '../api';
+import { useEndedActions } from './useActions';
 
 /** How many deployments one page of the history holds. */
 export const HISTORY_PAGE_SIZE = 20;
@@ -37,10 +38,12 @@ function merge(pages: DeploymentHistoryPage[]): LoadedHistory {
 
 /**
  * An entity's deployment history, newest first: the newest page, then older
- * pages appended by `loadMore`. Changing the environment starts over.
+ * pages appended by `loadMore`. Changing the environment starts over, as
+ * does the end of one of the entity's actions (it changed a deployment).
  */
 export function useDeploymentHistory(entityRef: string, environment?: string) {
   const api = useApi(rollbackGuardApiRef);
+  const ended = useEndedActions(entityRef);
   const [older, setOlder] = useState<DeploymentHistoryPage[]>([]);
   // Bumped whenever the first page is fetched again, so that an older page
   // still on its way for a previous filter is dropped.
@@ -54,7 +57,8 @@ export function useDeploymentHistory(entityRef: string, environment?: string) {
       environment,
       limit: HISTORY_PAGE_SIZE,
     });
-  }, [api, entityRef, environment]);
+    // `ended` is only a trigger: each new value fetches again.
+  }, [api, entityRef, environment, ended]);
 
   const pages = first.value && !first.loading ? [first.value, ...older] : [];
   const value = pages.length > 0 ? merge(pages) : undefined;

@@ -4,6 +4,7 @@ import { useCallback, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { rollbackGuardApiRef } from '../api';
+import { useEndedActions } from './useActions';
 
 type Latest = { entityRef: string; snapshot: ReadinessSnapshot };
 
@@ -34,9 +35,12 @@ export function useReadiness(entityRef: string) {
     [entityRef],
   );
 
+  // Fetched again when one of the entity's actions ends: the backend then
+  // computes it anew for the deployment the action changed.
+  const ended = useEndedActions(entityRef);
   const fetched = useAsyncRetry(
     async () => keep(await api.getReadiness(entityRef)),
-    [api, entityRef, keep],
+    [api, entityRef, keep, ended],
   );
   const [refreshed, runRefresh] = useAsyncFn(
     async () => keep(await api.refreshReadiness(entityRef)),

@@ -32,6 +32,7 @@ import { errorMessage } from '../RollbackGuardStates';
 import { ActionStatusChip } from './ActionStatusChip';
 import {
   allowedKinds,
+  approvalsText,
   approvalText,
   candidateOf,
   describeAction,
@@ -214,9 +215,7 @@ function Submitted(props: { action: ActionRequest }) {
         <ActionStatusChip status={action.status} />
       </Box>
       {action.status === 'requested' && (
-        <Typography variant="body2">
-          {`Approvals: ${action.approvals.length} of ${action.requiredApprovals}`}
-        </Typography>
+        <Typography variant="body2">{approvalsText(action)}</Typography>
       )}
     </Alert>
   );

@@ -155,7 +155,7 @@ describe('ActionsCard', () => {
     ).not.toBeInTheDocument();
 
     expect(within(succeeded).getByText('Succeeded')).toBeVisible();
-    expect(succeeded).toHaveTextContent('Approvals: 0 of 0');
+    expect(succeeded).toHaveTextContent('No approval needed');
     expect(succeeded).toHaveTextContent('Outcome: Paused at 20%');
   });
 
@@ -349,6 +349,36 @@ describe('ActionsCard', () => {
     expect(within(item).getByText('Approved')).toBeVisible();
     const trail = await screen.findByRole('table', { name: 'Audit trail' });
     expect(within(trail).getByText('approved')).toBeVisible();
+  });
+
+  it('fetches the rollout status, the readiness and the history again when an action ends, not before', async () => {
+    const mocks = loaded();
+    const { signalApi, publish } = makeSignalApi();
+    await renderTab(mocks.api, signalApi);
+    await findRequests();
+    await waitFor(() =>
+      expect(mocks.getDeploymentHistory).toHaveBeenCalledTimes(1),
+    );
+    expect(mocks.getRolloutStatus).toHaveBeenCalledTimes(1);
+    expect(mocks.getReadiness).toHaveBeenCalledTimes(1);
+
+    publish(`rollback-guard:actions:${ENTITY_REF}`, {
+      actionId: 'a-wait',
+      status: 'executing',
+    });
+    await findRequests();
+    expect(mocks.getRolloutStatus).toHaveBeenCalledTimes(1);
+
+    publish(`rollback-guard:actions:${ENTITY_REF}`, {
+      actionId: 'a-wait',
+      status: 'succeeded',
+    });
+    await waitFor(() =>
+      expect(mocks.getRolloutStatus).toHaveBeenCalledTimes(2),
+    );
+    await waitFor(() =>
+      expect(mocks.getDeploymentHistory).toHaveBeenCalledTimes(2),
+    );
   });
 
   it('requests from the dialog, then shows the new request waiting for approval', async () => {

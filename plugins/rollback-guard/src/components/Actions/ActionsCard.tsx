@@ -20,7 +20,7 @@ import { Age } from '../DeploymentParts';
 import { RiskBadge } from '../RiskBadge';
 import { FetchCard, InlineError } from '../RollbackGuardStates';
 import { ActionStatusChip } from './ActionStatusChip';
-import { describeAction } from './actionText';
+import { approvalsText, describeAction } from './actionText';
 
 /** Waiting requests first, then the rest, each group newest first. */
 function pendingFirst(actions: ActionRequest[]): ActionRequest[] {
@@ -157,7 +157,7 @@ export function RequestItem(props: {
         <ActionStatusChip status={action.status} />
         <RiskBadge risk={action.risk} title="The risk when it was requested" />
         <Typography variant="body2" color="textSecondary" component="span">
-          {`Approvals: ${action.approvals.length} of ${action.requiredApprovals}`}
+          {approvalsText(action)}
         </Typography>
       </Box>
       <Typography variant="body2" color="textSecondary">

@@ -93,6 +93,15 @@ export function approvalText(
     : `Needs ${needed} approvals from other people`;
 }
 
+/** "Approvals: 1 of 2", or "No approval needed" where policy asks none. */
+export function approvalsText(
+  action: Pick<ActionRequest, 'approvals' | 'requiredApprovals'>,
+): string {
+  return action.requiredApprovals === 0
+    ? 'No approval needed'
+    : `Approvals: ${action.approvals.length} of ${action.requiredApprovals}`;
+}
+
 /** The candidate of an environment with this version, if any. */
 export function candidateOf(
   readiness: EnvironmentReadiness,
