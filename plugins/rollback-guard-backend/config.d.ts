@@ -122,6 +122,12 @@ export interface Config {
        */
       entityRefinement?: 'none' | 'stricter' | 'any';
       /**
+       * Who is notified of a request that needs approval besides the
+       * entity's owners: entity refs of groups or users, e.g.
+       * `group:default/sre-on-call`.
+       */
+      notifyApprovers?: string[];
+      /**
        * Where approved actions are sent: one signed POST per attempt, never
        * retried silently. An entity names one with its
        * `rollback-guard/action-webhook` annotation, which holds a name, never

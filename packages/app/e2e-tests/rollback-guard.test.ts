@@ -213,6 +213,25 @@ test('a guest requests a rollback and sees it waiting for approval', async ({
     path: testInfo.outputPath('action-requested.png'),
     fullPage: true,
   });
+
+  // The approvals view, from the navigation, lists it across entities; the
+  // guest requested it, so it offers them no decision.
+  await page.getByRole('link', { name: 'Approvals' }).click();
+  await expect(page).toHaveURL(/\/rollback-guard\/approvals$/);
+  const waiting = page
+    .getByRole('list', { name: 'Requests waiting for approval' })
+    .getByRole('listitem', { name: 'Roll back production to 2.9.1' })
+    .filter({ hasText: reason });
+  await expect(waiting).toHaveCount(1);
+  await expect(waiting.getByRole('link', { name: 'orders-api' })).toBeVisible();
+  await expect(waiting).toContainText(
+    'Your own request: someone else must approve it',
+  );
+  await expect(waiting.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  await page.screenshot({
+    path: testInfo.outputPath('approvals.png'),
+    fullPage: true,
+  });
 });
 
 test('from the card, a guest pauses a canary; the example pipeline carries it out and the action is verified', async ({

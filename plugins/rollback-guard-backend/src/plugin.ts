@@ -163,6 +163,21 @@ export const rollbackGuardPlugin = createBackendPlugin({
           },
         });
 
+        // Requests whose time ran out, expired as time passes (each once,
+        // whichever replica runs the task).
+        await scheduler.scheduleTask({
+          id: 'rollback-guard-actions-expiry',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 20 },
+          fn: async () => {
+            const expired = await actionService.expireOverdue();
+            if (expired > 0) {
+              logger.info(`Expired ${expired} action requests`);
+            }
+          },
+        });
+
         // On one replica at a time: the scheduler's lock is in the database.
         await scheduler.scheduleTask({
           id: 'rollback-guard-readiness-refresh',

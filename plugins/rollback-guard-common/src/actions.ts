@@ -84,3 +84,16 @@ export type AuditEntry = {
   at: string;
   details: Record<string, unknown>;
 };
+
+/**
+ * A request waiting for a decision, as one person sees it in the approvals
+ * view: whether they may approve it and, when not, why.
+ *
+ * @public
+ */
+export type PendingApproval = {
+  action: ActionRequest;
+  mayApprove: boolean;
+  /** Why this person may not approve, e.g. it is their own request. */
+  note?: string;
+};

@@ -22,6 +22,7 @@ import {
 import { screen, within } from '@testing-library/react';
 import rollbackGuardPlugin, {
   rollbackGuardApi,
+  rollbackGuardApprovalsPage,
   rollbackGuardEntityCard,
   rollbackGuardEntityContent,
 } from './alpha';
@@ -87,6 +88,7 @@ function makeApi() {
     refreshReadiness: jest.fn().mockResolvedValue(readiness),
     requestAction: jest.fn(),
     getActionPolicy: jest.fn().mockResolvedValue(actionPolicy()),
+    listPendingApprovals: jest.fn().mockResolvedValue({ items: [] }),
     listActions: jest.fn().mockResolvedValue({ items: [] }),
     approveAction: jest.fn(),
     rejectAction: jest.fn(),
@@ -130,6 +132,27 @@ describe('rollback-guard frontend plugin', () => {
     expect(
       rollbackGuardPlugin.getExtension('entity-content:rollback-guard'),
     ).toBeDefined();
+    expect(
+      rollbackGuardPlugin.getExtension('page:rollback-guard/approvals'),
+    ).toBeDefined();
+  });
+});
+
+describe('rollbackGuardApprovalsPage', () => {
+  it('is the Approvals page at /rollback-guard/approvals, and lists what waits', async () => {
+    const tester = createExtensionTester(rollbackGuardApprovalsPage);
+    expect(tester.get(coreExtensionData.routePath)).toBe(
+      '/rollback-guard/approvals',
+    );
+    expect(tester.get(coreExtensionData.title)).toBe('Approvals');
+    const api = makeApi();
+    renderInTestApp(tester.reactElement(), {
+      apis: [[rollbackGuardApiRef, api]],
+    });
+    expect(
+      await screen.findByText('Nothing waits for approval.'),
+    ).toBeInTheDocument();
+    expect(api.listPendingApprovals).toHaveBeenCalled();
   });
 });
 

@@ -1,9 +1,12 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import ApprovalIcon from '@material-ui/icons/HowToVote';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -47,6 +50,33 @@ export const rollbackGuardEntityContent = EntityContentBlueprint.make({
 });
 
 /**
+ * Where the approvals view is mounted.
+ *
+ * @alpha
+ */
+export const approvalsPageRouteRef = createRouteRef();
+
+/**
+ * The approvals view, at `/rollback-guard/approvals`, in the app's
+ * navigation as "Approvals".
+ *
+ * @alpha
+ */
+export const rollbackGuardApprovalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/rollback-guard/approvals',
+    routeRef: approvalsPageRouteRef,
+    title: 'Approvals',
+    icon: <ApprovalIcon />,
+    loader: () =>
+      import('./components/Actions/ApprovalsPage').then(m => (
+        <m.ApprovalsContent />
+      )),
+  },
+});
+
+/**
  * The Rollback Guard plugin for apps on the new frontend system.
  *
  * @alpha
@@ -54,9 +84,11 @@ export const rollbackGuardEntityContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'rollback-guard',
   info: { packageJson: () => import('../package.json') },
+  routes: { approvals: approvalsPageRouteRef },
   extensions: [
     rollbackGuardApi,
     rollbackGuardEntityCard,
     rollbackGuardEntityContent,
+    rollbackGuardApprovalsPage,
   ],
 });

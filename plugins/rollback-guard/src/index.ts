@@ -9,6 +9,8 @@ export {
   rollbackGuardPlugin,
   EntityRollbackGuardCard,
   EntityRollbackGuardContent,
+  RollbackGuardApprovalsPage,
+  approvalsRouteRef,
   isRollbackGuardAvailable,
 } from './plugin';
 export { rollbackGuardApiRef, RollbackGuardClient } from './api';

@@ -2,6 +2,8 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
@@ -20,12 +22,22 @@ export function isRollbackGuardAvailable(entity: Entity): boolean {
 }
 
 /**
+ * Where the approvals view is mounted.
+ *
+ * @public
+ */
+export const approvalsRouteRef = createRouteRef({
+  id: 'rollback-guard:approvals',
+});
+
+/**
  * The Rollback Guard plugin for apps on the legacy frontend system.
  *
  * @public
  */
 export const rollbackGuardPlugin = createPlugin({
   id: 'rollback-guard',
+  routes: { approvals: approvalsRouteRef },
   apis: [
     createApiFactory({
       api: rollbackGuardApiRef,
@@ -65,5 +77,21 @@ export const EntityRollbackGuardContent = rollbackGuardPlugin.provide(
           m => m.RollbackGuardContent,
         ),
     },
+  }),
+);
+
+/**
+ * The approvals view: every request waiting for a decision, across the
+ * entities the user may see. Mount it on a route of the app, e.g.
+ * `/rollback-guard/approvals`.
+ *
+ * @public
+ */
+export const RollbackGuardApprovalsPage = rollbackGuardPlugin.provide(
+  createRoutableExtension({
+    name: 'RollbackGuardApprovalsPage',
+    component: () =>
+      import('./components/Actions/ApprovalsPage').then(m => m.ApprovalsPage),
+    mountPoint: approvalsRouteRef,
   }),
 );

@@ -3,7 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  SchedulerServiceTaskInvocationDefinition,
+} from '@backstage/backend-plugin-api';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -105,6 +108,10 @@ export async function startActionsBackend(options: {
   allowAll?: boolean;
   /** More annotations on payments-api. */
   annotations?: Record<string, string>;
+  /** Entity names the catalog hides from a user, by user entity ref. */
+  hiddenFrom?: Record<string, string[]>;
+  /** Collects the scheduled tasks instead of running them. */
+  tasks?: SchedulerServiceTaskInvocationDefinition[];
 }) {
   const sent = options.sent;
   const entities = testEntities.map(entity =>
@@ -125,7 +132,16 @@ export async function startActionsBackend(options: {
   const backend = await startTestBackend({
     features: [
       rollbackGuardPlugin,
-      fakeCatalog({ entities }),
+      fakeCatalog({ entities, hiddenFrom: options.hiddenFrom }),
+      ...(options.tasks
+        ? [
+            mockServices.scheduler.mock({
+              scheduleTask: async task => {
+                options.tasks!.push(task);
+              },
+            }).factory,
+          ]
+        : []),
       testModule('by-version', { checks: [versionCheck] }),
       options.allowAll
         ? mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })

@@ -2,7 +2,8 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import express from 'express';
 import Router from 'express-promise-router';
 
 /** Example entities the backend tests share. */
@@ -38,7 +39,12 @@ export const testEntities: Entity[] = [
  * the principal of every request it serves.
  */
 export function fakeCatalog(
-  options: { entities?: Entity[]; seenPrincipals?: unknown[] } = {},
+  options: {
+    entities?: Entity[];
+    seenPrincipals?: unknown[];
+    /** Entity names hidden from a user, by user entity ref. */
+    hiddenFrom?: Record<string, string[]>;
+  } = {},
 ) {
   const entities = options.entities ?? testEntities;
   return createBackendPlugin({
@@ -72,6 +78,23 @@ export function fakeCatalog(
               res.json(entity);
             },
           );
+          router.post('/entities/by-refs', express.json(), async (req, res) => {
+            const credentials = await httpAuth.credentials(req);
+            const user = (credentials.principal as { userEntityRef?: string })
+              .userEntityRef;
+            const hidden = options.hiddenFrom?.[user ?? ''] ?? [];
+            const refs: string[] = req.body.entityRefs ?? [];
+            res.json({
+              items: refs.map(
+                ref =>
+                  entities.find(
+                    e =>
+                      stringifyEntityRef(e) === ref &&
+                      !hidden.includes(e.metadata.name),
+                  ) ?? null,
+              ),
+            });
+          });
           httpRouter.use(router);
         },
       });

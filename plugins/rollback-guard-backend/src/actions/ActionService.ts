@@ -19,6 +19,7 @@ import {
   ActionPolicyView,
   ActionRequest,
   AuditEntry,
+  PendingApproval,
   Deployment,
   DeploymentState,
   ReadinessSnapshot,
@@ -78,6 +79,12 @@ const ALLOWED_FROM: Record<
 };
 
 type User = BackstageCredentials<BackstageUserPrincipal>;
+
+/** The signal channel of the approvals view. */
+const APPROVALS_CHANNEL = 'rollback-guard:approvals';
+
+/** The most requests the approvals view shows, and expiry takes at once. */
+const PENDING_LIMIT = 200;
 
 /**
  * Supervised actions: a person requests, with a reason and against the
@@ -205,11 +212,22 @@ export class ActionService {
     const { notifications, signals, logger } = this.options;
     const fresh = (await this.options.store.get(action.id)) ?? action;
     try {
-      await signals?.publish({
-        recipients: { type: 'broadcast' },
-        channel: `rollback-guard:actions:${action.entityRef}`,
-        message: { actionId: action.id, status: fresh.status, step },
-      });
+      // The entity's pages, and the approvals view across entities.
+      for (const channel of [
+        `rollback-guard:actions:${action.entityRef}`,
+        APPROVALS_CHANNEL,
+      ]) {
+        await signals?.publish({
+          recipients: { type: 'broadcast' },
+          channel,
+          message: {
+            actionId: action.id,
+            entityRef: action.entityRef,
+            status: fresh.status,
+            step,
+          },
+        });
+      }
     } catch (error) {
       logger?.warn(`Rollback Guard could not signal ${action.id}: ${error}`);
     }
@@ -222,9 +240,11 @@ export class ActionService {
       await notifications.send({
         recipients: {
           type: 'entity',
+          // The entity's owners always; the requester when it ends; the
+          // configured approvers when a decision is needed.
           entityRef: notice.toRequester
             ? [action.entityRef, action.requestedBy]
-            : [action.entityRef],
+            : [action.entityRef, ...this.options.policy.notifyApprovers],
         },
         payload: {
           title: `${notice.title}: ${what} of ${action.entityRef}`,
@@ -572,6 +592,71 @@ export class ActionService {
       credentials,
     );
     return policyForEntity(this.options.policy, entity, ref);
+  }
+
+  /**
+   * The approvals view: every request still waiting, on the entities the
+   * person may see, each with whether they may approve it.
+   */
+  async pendingApprovals(credentials: User): Promise<PendingApproval[]> {
+    const person = credentials.principal.userEntityRef;
+    const pending = await this.options.store.pending(PENDING_LIMIT);
+    const visible = await this.options.entities.visible(
+      [...new Set(pending.map(a => a.entityRef))],
+      credentials,
+    );
+    const shown = pending.filter(a => visible.has(a.entityRef));
+    const refs = [...new Set(shown.map(a => a.entityRef))];
+    const allowed = new Set<string>();
+    if (this.options.policy.enabled && refs.length > 0) {
+      const decisions = await this.options.permissions.authorize(
+        refs.map(resourceRef => ({
+          permission: rollbackGuardActionApprovePermission,
+          resourceRef,
+        })),
+        { credentials },
+      );
+      refs.forEach((ref, i) => {
+        if (decisions[i].result === AuthorizeResult.ALLOW) allowed.add(ref);
+      });
+    }
+    return shown.map(action => {
+      let note: string | undefined;
+      if (!this.options.policy.enabled) {
+        note = 'Actions are off in this Backstage';
+      } else if (action.requestedBy === person) {
+        note = 'Your own request: someone else must approve it';
+      } else if (!allowed.has(action.entityRef)) {
+        note = `You may not approve actions on ${action.entityRef}`;
+      } else if (action.approvals.some(a => a.by === person)) {
+        note = 'You approved it already';
+      }
+      return {
+        action,
+        mayApprove: note === undefined,
+        ...(note ? { note } : {}),
+      };
+    });
+  }
+
+  /**
+   * Expires the requests whose time ran out by the database clock, each
+   * once, with its audit row and a word to the requester; run by the
+   * scheduler so that nobody has to try to approve them first.
+   */
+  async expireOverdue(): Promise<number> {
+    let expired = 0;
+    for (const action of await this.options.store.overdue(PENDING_LIMIT)) {
+      if (
+        await this.options.store.transition(action.id, 'requested', 'expired')
+      ) {
+        expired++;
+        await this.record(action, 'expired', 'policy', {
+          expiresAt: action.expiresAt,
+        });
+      }
+    }
+    return expired;
   }
 
   async list(

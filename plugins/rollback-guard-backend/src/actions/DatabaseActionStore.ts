@@ -147,6 +147,32 @@ export class DatabaseActionStore {
     return Promise.all(rows.map(row => this.withApprovals(row)));
   }
 
+  /**
+   * Requests waiting for a decision that have not expired by the database
+   * clock, across entities, newest first.
+   */
+  async pending(limit: number): Promise<ActionRequest[]> {
+    const rows = await this.db<ActionRow>(ACTIONS)
+      .where({ status: 'requested' })
+      .where('expires_at', '>', await this.now())
+      .orderBy([
+        { column: 'requested_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return Promise.all(rows.map(row => this.withApprovals(row)));
+  }
+
+  /** Requests still waiting whose time ran out by the database clock. */
+  async overdue(limit: number): Promise<ActionRequest[]> {
+    const rows = await this.db<ActionRow>(ACTIONS)
+      .where({ status: 'requested' })
+      .where('expires_at', '<=', await this.now())
+      .orderBy('expires_at')
+      .limit(limit);
+    return Promise.all(rows.map(row => this.withApprovals(row)));
+  }
+
   /** Records an approval; false when this person already approved it. */
   async addApproval(id: string, approver: string): Promise<boolean> {
     const inserted = await this.db<ApprovalRow>(APPROVALS)

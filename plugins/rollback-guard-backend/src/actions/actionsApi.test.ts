@@ -14,6 +14,7 @@ import {
 import { fakeCatalog } from '../__testUtils__/fakeCatalog';
 import { rollbackGuardPlugin } from '../plugin';
 import { mockServices } from '@backstage/backend-test-utils';
+import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 
@@ -318,12 +319,21 @@ describe('supervised actions, execution failures and switches', () => {
     const receiver = await startWebhookReceiver();
     const sent = { notifications: [] as any[], signals: [] as any[] };
     const api = client(
-      (await startActionsBackend({ webhookUrl: receiver.url, sent })).server,
+      (
+        await startActionsBackend({
+          webhookUrl: receiver.url,
+          sent,
+          actions: { notifyApprovers: ['group:default/sre-on-call'] },
+        })
+      ).server,
     );
     const { body: action } = await api.ask(requestBody(), user('ana'));
     expect(sent.notifications).toEqual([
       expect.objectContaining({
-        recipients: { type: 'entity', entityRef: [ENTITY] },
+        recipients: {
+          type: 'entity',
+          entityRef: [ENTITY, 'group:default/sre-on-call'],
+        },
         payload: expect.objectContaining({
           title: `Approval needed: roll-back to 2.0.0 in production of ${ENTITY}`,
           severity: 'high',
@@ -338,22 +348,23 @@ describe('supervised actions, execution failures and switches', () => {
         title: `Rejected: roll-back to 2.0.0 in production of ${ENTITY}`,
       },
     });
-    expect(sent.signals).toEqual([
-      {
-        recipients: { type: 'broadcast' },
-        channel: `rollback-guard:actions:${ENTITY}`,
-        message: {
-          actionId: action.id,
-          status: 'requested',
-          step: 'requested',
-        },
-      },
-      {
-        recipients: { type: 'broadcast' },
-        channel: `rollback-guard:actions:${ENTITY}`,
-        message: { actionId: action.id, status: 'rejected', step: 'rejected' },
-      },
-    ]);
+    // Each change on the entity's channel and the approvals view's.
+    expect(sent.signals).toEqual(
+      ['requested', 'rejected'].flatMap(step =>
+        [`rollback-guard:actions:${ENTITY}`, 'rollback-guard:approvals'].map(
+          channel => ({
+            recipients: { type: 'broadcast' },
+            channel,
+            message: {
+              actionId: action.id,
+              entityRef: ENTITY,
+              status: step,
+              step,
+            },
+          }),
+        ),
+      ),
+    );
     expect(JSON.stringify(sent)).not.toMatch(/secret|token|Bearer/i);
     await receiver.close();
   });
@@ -549,6 +560,96 @@ describe('supervised actions, execution failures and switches', () => {
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toBe(policy.body.refusal);
       expect(receiver.received).toHaveLength(0);
+      await receiver.close();
+    });
+  });
+
+  describe('the approvals view', () => {
+    const approvals = (server: Server, auth: string) =>
+      request(server)
+        .get('/api/rollback-guard/approvals')
+        .set('Authorization', auth);
+
+    it('lists what waits for a decision on the entities one may see, with whether one may approve it', async () => {
+      const receiver = await startWebhookReceiver();
+      const backend = await startActionsBackend({
+        webhookUrl: receiver.url,
+        hiddenFrom: { 'user:default/dana': ['payments-api'] },
+      });
+      const api = client(backend.server);
+      const { body: waiting } = await api.ask(requestBody(), user('ana'));
+      const { body: rejected } = await api.ask(requestBody(), user('olga'));
+      await api.decide(rejected.id, 'reject', user('bob'));
+
+      const forBob = await approvals(backend.server, user('bob'));
+      expect(forBob.status).toBe(200);
+      expect(forBob.body.items).toEqual([
+        {
+          action: expect.objectContaining({ id: waiting.id }),
+          mayApprove: true,
+        },
+      ]);
+      expect((await approvals(backend.server, user('ana'))).body.items).toEqual(
+        [
+          {
+            action: expect.objectContaining({ id: waiting.id }),
+            mayApprove: false,
+            note: 'Your own request: someone else must approve it',
+          },
+        ],
+      );
+      expect(
+        (await approvals(backend.server, user('carl'))).body.items[0],
+      ).toMatchObject({
+        mayApprove: false,
+        note: `You may not approve actions on ${ENTITY}`,
+      });
+      // The catalog does not show payments-api to dana.
+      expect(
+        (await approvals(backend.server, user('dana'))).body.items,
+      ).toEqual([]);
+
+      expect(
+        (await approvals(backend.server, mockCredentials.service.header()))
+          .status,
+      ).toBe(403);
+      expect(
+        (await approvals(backend.server, mockCredentials.none.header())).status,
+      ).toBe(401);
+      await receiver.close();
+    });
+
+    it('expires overdue requests by the database clock without waiting for someone to try, each once', async () => {
+      const receiver = await startWebhookReceiver();
+      const tasks: SchedulerServiceTaskInvocationDefinition[] = [];
+      const auditorEvents: Array<Record<string, unknown>> = [];
+      const backend = await startActionsBackend({
+        webhookUrl: receiver.url,
+        actions: { requestTtlMinutes: 0.002 },
+        tasks,
+        auditorEvents,
+      });
+      const api = client(backend.server);
+      const { body: action } = await api.ask(requestBody(), user('ana'));
+      expect(
+        (await approvals(backend.server, user('bob'))).body.items,
+      ).toHaveLength(1);
+      await new Promise(resolve => setTimeout(resolve, 300));
+      // Overdue: no longer offered, though nobody decided yet.
+      expect((await approvals(backend.server, user('bob'))).body.items).toEqual(
+        [],
+      );
+      expect((await api.get(action.id)).status).toBe('requested');
+
+      const expiry = tasks.find(t => t.id === 'rollback-guard-actions-expiry')!;
+      await expiry.fn(new AbortController().signal as any);
+      await expiry.fn(new AbortController().signal as any);
+      expect((await api.get(action.id)).status).toBe('expired');
+      expect((await api.audit(action.id)).map(e => [e.step, e.actor])).toEqual([
+        ['requested', 'user:default/ana'],
+        ['expired', 'policy'],
+      ]);
+      expect(auditorEvents.filter(e => e.step === 'expired')).toHaveLength(1);
       await receiver.close();
     });
   });

@@ -35,6 +35,7 @@ describe('readActionPolicy', () => {
       requestTtlSeconds: 3600,
       enabled: true,
       entityRefinement: 'stricter',
+      notifyApprovers: [],
     });
   });
 
@@ -54,8 +55,16 @@ describe('readActionPolicy', () => {
     [{ approvals: { rollBack: { low: 1.5 } } }, 'rollBack.low must be'],
     [{ requestTtlMinutes: 0 }, 'requestTtlMinutes must be a positive number'],
     [{ entityRefinement: 'looser' }, 'must be one of none, stricter, any'],
+    [{ notifyApprovers: ['sre on call'] }, 'is not an entity ref'],
   ])('refuses %j', (actions, message) => {
     expect(() => policy(actions)).toThrow(message);
+  });
+
+  it('reads the approvers to notify as entity refs', () => {
+    expect(
+      policy({ notifyApprovers: ['group:sre-on-call', 'user:default/ana'] })
+        .notifyApprovers,
+    ).toEqual(['group:default/sre-on-call', 'user:default/ana']);
   });
 
   it('is off without the permission framework unless config opts in', () => {

@@ -1,5 +1,9 @@
 import { Config } from '@backstage/config';
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   ActionPolicyView,
   ANNOTATION_APPROVALS,
@@ -19,6 +23,8 @@ export type ActionPolicy = {
   enabled: boolean;
   /** How far an entity's `rollback-guard/approvals` may change `approvals`. */
   entityRefinement: EntityRefinement;
+  /** Who hears of a request that needs approval, besides the owners. */
+  notifyApprovers: string[];
 };
 
 // Where each rule is set under rollbackGuard.actions.approvals, and its default.
@@ -66,8 +72,21 @@ export function readActionPolicy(config: Config): ActionPolicy {
       )}, got "${refinement}"`,
     );
   }
+  const notifyApprovers =
+    config.getOptionalStringArray('rollbackGuard.actions.notifyApprovers') ??
+    [];
+  const approverRefs = notifyApprovers.map(ref => {
+    try {
+      return stringifyEntityRef(parseEntityRef(ref));
+    } catch {
+      throw new Error(
+        `rollbackGuard.actions.notifyApprovers has "${ref}", which is not an entity ref such as "group:default/sre-on-call"`,
+      );
+    }
+  });
   return {
     approvals,
+    notifyApprovers: approverRefs,
     requestTtlSeconds: ttlMinutes * 60,
     enabled:
       config.getOptionalBoolean('permission.enabled') === true ||

@@ -54,4 +54,28 @@ export class EntityReader {
     }
     return { entity, entityRef: stringifyEntityRef(entity) };
   }
+
+  /** Which of these entities the caller may see in the catalog. */
+  async visible(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    if (entityRefs.length === 0) {
+      return new Set();
+    }
+    const { token } = await this.options.auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'catalog',
+    });
+    const { items } = await this.options.catalog.getEntitiesByRefs(
+      {
+        entityRefs,
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
+      { token },
+    );
+    return new Set(
+      items.flatMap(entity => (entity ? [stringifyEntityRef(entity)] : [])),
+    );
+  }
 }

@@ -139,6 +139,12 @@ export async function createRouter(options: {
     res.json(await actionService.policy(entityRef, credentials));
   });
 
+  // The approvals view: what waits for a decision, across entities.
+  router.get('/approvals', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({ items: await actionService.pendingApprovals(credentials) });
+  });
+
   for (const decision of ['approve', 'reject'] as const) {
     router.post(`/actions/:id/${decision}`, async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });

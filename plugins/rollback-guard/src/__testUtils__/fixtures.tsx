@@ -62,8 +62,11 @@ export function makeApi() {
   const getActionPolicy = mockOf<'getActionPolicy'>().mockResolvedValue(
     actionPolicy(),
   );
+  const listPendingApprovals =
+    mockOf<'listPendingApprovals'>().mockResolvedValue({ items: [] });
   const actionMocks = {
     requestAction: mockOf<'requestAction'>(),
+    listPendingApprovals,
     getActionPolicy,
     listActions,
     approveAction: mockOf<'approveAction'>(),

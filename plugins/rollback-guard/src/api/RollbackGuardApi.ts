@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ActionKind,
   ActionPolicyView,
+  PendingApproval,
   ActionRequest,
   AuditEntry,
   DeploymentHistoryPage,
@@ -106,6 +107,11 @@ export interface RollbackGuardApi {
    * allows.
    */
   getActionPolicy(entityRef: string): Promise<ActionPolicyView>;
+  /**
+   * The approvals view: every request waiting for a decision on the
+   * entities the user may see, each with whether they may approve it.
+   */
+  listPendingApprovals(): Promise<{ items: PendingApproval[] }>;
   /** Every step of the entity's actions, newest first. */
   getAuditTrail(entityRef: string): Promise<{ items: AuditEntry[] }>;
 }

@@ -487,6 +487,23 @@ describe('RollbackGuardClient', () => {
     });
   });
 
+  describe('listPendingApprovals', () => {
+    it('gets the requests waiting for a decision', async () => {
+      const items = [{ action, mayApprove: true }];
+      const requests: URL[] = [];
+      server.use(
+        http.get(`${BASE_URL}/approvals`, ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json({ items });
+        }),
+      );
+      await expect(client.listPendingApprovals()).resolves.toEqual({ items });
+      expect(requests.map(url => url.pathname)).toEqual([
+        '/api/rollback-guard/approvals',
+      ]);
+    });
+  });
+
   describe('getAuditTrail', () => {
     it('gets the audit trail of the entity', async () => {
       const requests: URL[] = [];
@@ -652,6 +669,12 @@ describe('RollbackGuardClient', () => {
       method: 'get' as const,
       path: 'actions/policy',
       call: () => client.getActionPolicy(ENTITY_REF),
+    },
+    {
+      name: 'listPendingApprovals',
+      method: 'get' as const,
+      path: 'approvals',
+      call: () => client.listPendingApprovals(),
     },
     {
       name: 'getAuditTrail',

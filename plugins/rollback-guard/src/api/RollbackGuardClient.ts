@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   ActionPolicyView,
   ActionRequest,
+  PendingApproval,
   AuditEntry,
   DeploymentHistoryPage,
   ReadinessSnapshot,
@@ -106,6 +107,10 @@ export class RollbackGuardClient implements RollbackGuardApi {
     return this.request<ActionPolicyView>(
       `/actions/policy?${new URLSearchParams({ entityRef })}`,
     );
+  }
+
+  async listPendingApprovals(): Promise<{ items: PendingApproval[] }> {
+    return this.request<{ items: PendingApproval[] }>('/approvals');
   }
 
   async getAuditTrail(entityRef: string): Promise<{ items: AuditEntry[] }> {

@@ -52,3 +52,23 @@ export function useActions(entityRef: string) {
 
 /** What `useActions` gives. */
 export type ActionsState = ReturnType<typeof useActions>;
+
+/** The signal channel of the approvals view. */
+export const APPROVALS_CHANNEL = 'rollback-guard:approvals';
+
+/**
+ * The requests waiting for a decision across entities, fetched again when
+ * the backend signals a change to any action, and on `refresh`.
+ */
+export function usePendingApprovals() {
+  const api = useApi(rollbackGuardApiRef);
+  const { lastSignal } = useSignal(APPROVALS_CHANNEL);
+  const [refreshes, setRefreshes] = useState(0);
+  const refresh = useCallback(() => setRefreshes(n => n + 1), []);
+  // `lastSignal` and `refreshes` are only triggers: each new value fetches again.
+  const pending = useAsyncRetry(
+    async () => (await api.listPendingApprovals()).items,
+    [api, lastSignal, refreshes],
+  );
+  return { pending, refresh };
+}

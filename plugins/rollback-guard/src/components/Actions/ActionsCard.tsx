@@ -1,4 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Box,
   Button,
@@ -17,6 +18,7 @@ import {
 } from '../../api';
 import { ActionsState } from '../../hooks/useActions';
 import { Age } from '../DeploymentParts';
+import { formatDuration } from '../format';
 import { RiskBadge } from '../RiskBadge';
 import { FetchCard, InlineError } from '../RollbackGuardStates';
 import { ActionStatusChip } from './ActionStatusChip';
@@ -134,13 +136,23 @@ function RequestControls(props: {
   );
 }
 
+/** "Expires in 54 min 10 s", or "Expired" once its time ran out. */
+export function expiryText(expiresAt: string, now: number): string {
+  const left = Date.parse(expiresAt) - now;
+  return left > 0 ? `Expires in ${formatDuration(left)}` : 'Expired';
+}
+
 /** One request: where it stands, who asked and why, and what can be done. */
 export function RequestItem(props: {
   action: ActionRequest;
   now: number;
   onChanged: () => void;
+  /** Names the entity, where requests of several entities are listed. */
+  showEntity?: boolean;
+  /** Why this person cannot decide; shown instead of Approve and Reject. */
+  cannotDecide?: string;
 }) {
-  const { action, now } = props;
+  const { action, now, cannotDecide } = props;
   const title = describeAction(action);
   const decided = action.status === 'rejected' && action.decidedBy;
   return (
@@ -154,6 +166,9 @@ export function RequestItem(props: {
         <Typography variant="subtitle2" component="h4">
           {title}
         </Typography>
+        {props.showEntity && (
+          <EntityRefLink entityRef={action.entityRef} defaultKind="component" />
+        )}
         <ActionStatusChip status={action.status} />
         <RiskBadge risk={action.risk} title="The risk when it was requested" />
         <Typography variant="body2" color="textSecondary" component="span">
@@ -185,7 +200,20 @@ export function RequestItem(props: {
           Outcome: {action.outcome}
         </Typography>
       )}
-      <RequestControls action={action} onChanged={props.onChanged} />
+      {action.status === 'requested' && (
+        <Typography variant="body2" color="textSecondary">
+          {expiryText(action.expiresAt, now)}
+        </Typography>
+      )}
+      {cannotDecide ? (
+        <Box mt={1}>
+          <Typography variant="body2" color="textSecondary">
+            {cannotDecide}
+          </Typography>
+        </Box>
+      ) : (
+        <RequestControls action={action} onChanged={props.onChanged} />
+      )}
     </ListItem>
   );
 }
