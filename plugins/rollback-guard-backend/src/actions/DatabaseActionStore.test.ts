@@ -94,4 +94,27 @@ describe.each(databases.eachSupportedId())('DatabaseActionStore on %p', id => {
     expect(trail.map(e => e.step)).toEqual(['approved', 'requested']);
     expect(trail[1].details).toEqual({ a: 1 });
   });
+
+  it('tells waiting requests from overdue ones by the database clock', async () => {
+    await store.create(
+      newAction({ id: 'c1', idempotencyKey: 'kc1', ttlSeconds: 3600 }),
+    );
+    await store.create(
+      newAction({ id: 'c2', idempotencyKey: 'kc2', ttlSeconds: 0.05 }),
+    );
+    await store.create(
+      newAction({
+        id: 'c3',
+        idempotencyKey: 'kc3',
+        status: 'approved',
+        ttlSeconds: 0.05,
+      }),
+    );
+    await new Promise(resolve => setTimeout(resolve, 200));
+    const pending = (await store.pending(100)).map(a => a.id);
+    expect(pending).toContain('c1');
+    expect(pending).not.toContain('c2');
+    expect(pending).not.toContain('c3');
+    expect((await store.overdue(100)).map(a => a.id)).toEqual(['c2']);
+  });
 });

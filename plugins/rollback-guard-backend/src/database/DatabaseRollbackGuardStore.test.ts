@@ -257,6 +257,21 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['old-only', 'p-5']);
     });
 
+    it('keeps one readiness snapshot per entity until it is discarded', async () => {
+      const snapshot = (computedAt: string) => ({
+        entityRef: 'component:default/snap',
+        computedAt,
+        environments: [],
+      });
+      await store.saveSnapshot(snapshot('2026-11-23T10:00:00.000Z'));
+      await store.saveSnapshot(snapshot('2026-11-23T11:00:00.000Z'));
+      expect(await store.getSnapshot('component:default/snap')).toEqual(
+        snapshot('2026-11-23T11:00:00.000Z'),
+      );
+      await store.discardSnapshot('component:default/snap');
+      expect(await store.getSnapshot('component:default/snap')).toBeUndefined();
+    });
+
     it('migrates down and up again', async () => {
       const directory = resolvePackagePath(
         '@rollback-guard/plugin-rollback-guard-backend',
