@@ -1,64 +1,31 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import catalogBackend from '@backstage/plugin-catalog-backend';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import rollbackGuardBackend from '@rollback-guard/plugin-rollback-guard-backend';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
+// The backend plugin's test helpers for a real catalog: test code sharing
+// test code, not a runtime dependency between packages.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import {
+  catalogComponent,
+  catalogEntitiesModule,
+  untilProcessed,
+} from '../../../plugins/rollback-guard-backend/src/__testUtils__/catalogEntities';
 import { examplePipelinePlugin } from './examplePipeline';
 
 const SECRET = 'test-pipeline-secret';
 const ENTITY = 'component:default/payments-api';
 const API = '/api/rollback-guard';
 
-const entitiesModule = createBackendModule({
-  pluginId: 'catalog',
-  moduleId: 'test-entities',
-  register(env) {
-    env.registerInit({
-      deps: { catalog: catalogProcessingExtensionPoint },
-      async init({ catalog }) {
-        catalog.addEntityProvider({
-          getProviderName: () => 'test-entities',
-          async connect(connection) {
-            await connection.applyMutation({
-              type: 'full',
-              entities: [
-                {
-                  locationKey: 'test-entities',
-                  entity: {
-                    apiVersion: 'backstage.io/v1alpha1',
-                    kind: 'Component',
-                    metadata: {
-                      name: 'payments-api',
-                      namespace: 'default',
-                      annotations: {
-                        'backstage.io/managed-by-location':
-                          'url:https://example.com/c.yaml',
-                        'backstage.io/managed-by-origin-location':
-                          'url:https://example.com/c.yaml',
-                        'rollback-guard/environments': 'production',
-                      },
-                    },
-                    spec: {
-                      type: 'service',
-                      lifecycle: 'production',
-                      owner: 'group:default/payments-team',
-                    },
-                  },
-                },
-              ],
-            });
-          },
-        });
-      },
-    });
-  },
-});
+const entitiesModule = catalogEntitiesModule([
+  catalogComponent('payments-api', 'group:default/payments-team', {
+    'rollback-guard/environments': 'production',
+  }),
+]);
 
 /** A webhook delivery as Rollback Guard signs it. */
 function deliver(
@@ -125,13 +92,7 @@ describe('the example pipeline', () => {
         }),
       ],
     }));
-    await until(
-      () =>
-        request(server)
-          .get('/api/catalog/entities/by-name/component/default/payments-api')
-          .set('Authorization', mockCredentials.user.header()),
-      res => res.status === 200,
-    );
+    await untilProcessed(server, 'payments-api', mockCredentials.user.header());
     for (const [id, version, state] of [
       ['d-1', '1.0.0', 'succeeded'],
       ['d-2', '1.1.0', 'progressing'],

@@ -3,13 +3,11 @@ import {
   BackstageUserPrincipal,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import {
   AuthorizeResult,
@@ -31,6 +29,11 @@ import {
   versionCheck,
 } from '../__testUtils__/actionsBackend';
 import { authWithActors } from '../__testUtils__/authWithActors';
+import {
+  catalogComponent,
+  catalogEntitiesModule,
+  untilProcessed,
+} from '../__testUtils__/catalogEntities';
 import { testModule } from '../__testUtils__/modules';
 import { rollbackGuardPlugin } from '../plugin';
 
@@ -41,24 +44,6 @@ import { rollbackGuardPlugin } from '../plugin';
 
 const TEAM = 'group:default/team-payments';
 const MEMBERS = ['user:default/alice', 'user:default/carol'];
-
-function component(name: string, owner: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/managed-by-location': 'url:https://example.com/c.yaml',
-        'backstage.io/managed-by-origin-location':
-          'url:https://example.com/c.yaml',
-        'rollback-guard/environments': 'production',
-      },
-    },
-    spec: { type: 'service', lifecycle: 'production', owner },
-  };
-}
 
 /** Owners act on their entities; everything else is allowed. */
 class OwnersActPolicy implements PermissionPolicy {
@@ -94,29 +79,16 @@ const policyModule = createBackendModule({
   },
 });
 
-const entitiesModule = createBackendModule({
-  pluginId: 'catalog',
-  moduleId: 'test-entities',
-  register(env) {
-    env.registerInit({
-      deps: { catalog: catalogProcessingExtensionPoint },
-      async init({ catalog }) {
-        catalog.addEntityProvider({
-          getProviderName: () => 'test-entities',
-          async connect(connection) {
-            await connection.applyMutation({
-              type: 'full',
-              entities: [
-                component('payments-api', TEAM),
-                component('ledger-api', 'group:default/team-ledger'),
-              ].map(entity => ({ entity, locationKey: 'test-entities' })),
-            });
-          },
-        });
-      },
-    });
-  },
-});
+const entitiesModule = catalogEntitiesModule(
+  [
+    ['payments-api', TEAM],
+    ['ledger-api', 'group:default/team-ledger'],
+  ].map(([name, owner]) =>
+    catalogComponent(name, owner, {
+      'rollback-guard/environments': 'production',
+    }),
+  ),
+);
 
 /** Alice and Carol belong to team-payments; Bob to no team. */
 const userInfo = mockServices.userInfo.mock({
@@ -158,21 +130,7 @@ describe('actions under an isEntityOwner conditional decision', () => {
         }),
       ],
     }));
-    // The catalog processes what the provider gave it (ownership relations
-    // included) in the background.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const res = await request(server)
-        .get('/api/catalog/entities/by-name/component/default/payments-api')
-        .set('Authorization', user('alice'));
-      if (res.status === 200 && res.body.relations?.length) break;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `the catalog never processed payments-api: ${res.status} ${res.text}`,
-        );
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
+    await untilProcessed(server, 'payments-api', user('alice'));
     await recordDeployments(server);
   }, 60_000);
 

@@ -143,7 +143,7 @@ export function expiryText(expiresAt: string, now: number): string {
 }
 
 /** One request: where it stands, who asked and why, and what can be done. */
-export function RequestItem(props: {
+function RequestItem(props: {
   action: ActionRequest;
   now: number;
   onChanged: () => void;
@@ -219,6 +219,35 @@ export function RequestItem(props: {
 }
 
 /**
+ * Requests, one per item, divided; `cannotDecide` says why the user may not
+ * decide one, in place of its Approve and Reject.
+ */
+export function RequestList(props: {
+  label: string;
+  items: Array<{ action: ActionRequest; cannotDecide?: string }>;
+  onChanged: () => void;
+  showEntity?: boolean;
+}) {
+  const now = Date.now();
+  return (
+    <List aria-label={props.label} disablePadding>
+      {props.items.map(({ action, cannotDecide }, index) => (
+        <Fragment key={action.id}>
+          {index > 0 && <Divider component="li" />}
+          <RequestItem
+            action={action}
+            now={now}
+            onChanged={props.onChanged}
+            showEntity={props.showEntity}
+            cannotDecide={cannotDecide}
+          />
+        </Fragment>
+      ))}
+    </List>
+  );
+}
+
+/**
  * The tab's action requests: those waiting for approval first, with Approve
  * and Reject; then the rest, with where each stands, who asked, why, the
  * risk at the time and the approvals so far.
@@ -242,20 +271,12 @@ export function ActionsCard(props: {
             </Typography>
           );
         }
-        const now = Date.now();
         return (
-          <List aria-label="Action requests" disablePadding>
-            {pendingFirst(actions).map((action, index) => (
-              <Fragment key={action.id}>
-                {index > 0 && <Divider component="li" />}
-                <RequestItem
-                  action={action}
-                  now={now}
-                  onChanged={props.onChanged}
-                />
-              </Fragment>
-            ))}
-          </List>
+          <RequestList
+            label="Action requests"
+            items={pendingFirst(actions).map(action => ({ action }))}
+            onChanged={props.onChanged}
+          />
         );
       }}
     </FetchCard>

@@ -5,11 +5,10 @@ import {
   InfoCard,
   Page,
 } from '@backstage/core-components';
-import { Divider, List, Typography } from '@material-ui/core';
-import { Fragment } from 'react';
+import { Typography } from '@material-ui/core';
 import { usePendingApprovals } from '../../hooks/useActions';
 import { FetchStates } from '../RollbackGuardStates';
-import { RequestItem } from './ActionsCard';
+import { RequestList } from './ActionsCard';
 
 /**
  * The approvals view: every request waiting for a decision on the entities
@@ -40,22 +39,16 @@ export function ApprovalsContent() {
                 </Typography>
               );
             }
-            const now = Date.now();
             return (
-              <List aria-label="Requests waiting for approval" disablePadding>
-                {items.map(({ action, mayApprove, note }, index) => (
-                  <Fragment key={action.id}>
-                    {index > 0 && <Divider component="li" />}
-                    <RequestItem
-                      action={action}
-                      now={now}
-                      onChanged={refresh}
-                      showEntity
-                      cannotDecide={mayApprove ? undefined : note}
-                    />
-                  </Fragment>
-                ))}
-              </List>
+              <RequestList
+                label="Requests waiting for approval"
+                items={items.map(({ action, mayApprove, note }) => ({
+                  action,
+                  cannotDecide: mayApprove ? undefined : note,
+                }))}
+                onChanged={refresh}
+                showEntity
+              />
             );
           }}
         </FetchStates>

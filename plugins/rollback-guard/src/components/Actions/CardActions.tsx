@@ -1,15 +1,14 @@
 import { Link } from '@backstage/core-components';
-import { Box, Divider, List, Typography } from '@material-ui/core';
+import { Box, Typography } from '@material-ui/core';
 import {
   ActionRequest,
   ReadinessSnapshot,
   rollbackGuardTabPath,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { Fragment } from 'react';
 import { ActionsState } from '../../hooks/useActions';
 import { InlineError } from '../RollbackGuardStates';
 import { ActionButton } from './ActionButton';
-import { RequestItem } from './ActionsCard';
+import { RequestList } from './ActionsCard';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -67,14 +66,11 @@ export function CardActions(props: {
         />
       )}
       {open.length > 0 && (
-        <List aria-label="Open action requests" disablePadding>
-          {open.map((action, index) => (
-            <Fragment key={action.id}>
-              {index > 0 && <Divider component="li" />}
-              <RequestItem action={action} now={now} onChanged={onChanged} />
-            </Fragment>
-          ))}
-        </List>
+        <RequestList
+          label="Open action requests"
+          items={open.map(action => ({ action }))}
+          onChanged={onChanged}
+        />
       )}
       {snapshot && deployed.length > 0 && (
         <Box display="flex" flexWrap="wrap" gridGap={8} mt={1}>
