@@ -122,6 +122,14 @@ export interface Config {
        */
       entityRefinement?: 'none' | 'stricter' | 'any';
       /**
+       * How long an execution may go unconfirmed: the deployment providers
+       * are read back every minute, and an action they have not shown done
+       * (or failed) by then fails, saying what the environment runs.
+       *
+       * @default 30
+       */
+      verifyTimeoutMinutes?: number;
+      /**
        * Who is notified of a request that needs approval besides the
        * entity's owners: entity refs of groups or users, e.g.
        * `group:default/sre-on-call`.

@@ -114,6 +114,13 @@ export const rollbackGuardPlugin = createBackendPlugin({
           auditor,
           executor: WebhookExecutor.fromConfig(config),
           policy: settings.actions,
+          readBack: async entityRef => {
+            const read = await entities.getEntity(
+              entityRef,
+              await auth.getOwnServiceCredentials(),
+            );
+            return rolloutService.rolloutStatusOf(read.entity, read.entityRef);
+          },
           notifications,
           signals,
           logger,
@@ -163,17 +170,21 @@ export const rollbackGuardPlugin = createBackendPlugin({
           },
         });
 
-        // Requests whose time ran out, expired as time passes (each once,
-        // whichever replica runs the task).
+        // Requests whose time ran out expire, and executions are checked
+        // against what the providers report (each once, whichever replica
+        // runs the task).
         await scheduler.scheduleTask({
-          id: 'rollback-guard-actions-expiry',
+          id: 'rollback-guard-actions-sweep',
           frequency: { minutes: 1 },
           timeout: { minutes: 5 },
           initialDelay: { seconds: 20 },
           fn: async () => {
             const expired = await actionService.expireOverdue();
-            if (expired > 0) {
-              logger.info(`Expired ${expired} action requests`);
+            const ended = await actionService.verifyExecuting();
+            if (expired + ended > 0) {
+              logger.info(
+                `Rollback Guard expired ${expired} action requests and ended ${ended} executions`,
+              );
             }
           },
         });

@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
+  BackendFeature,
   createServiceFactory,
   SchedulerServiceTaskInvocationDefinition,
 } from '@backstage/backend-plugin-api';
@@ -112,6 +113,8 @@ export async function startActionsBackend(options: {
   hiddenFrom?: Record<string, string[]>;
   /** Collects the scheduled tasks instead of running them. */
   tasks?: SchedulerServiceTaskInvocationDefinition[];
+  /** More backend features, e.g. a module with another provider. */
+  features?: BackendFeature[];
 }) {
   const sent = options.sent;
   const entities = testEntities.map(entity =>
@@ -133,6 +136,7 @@ export async function startActionsBackend(options: {
     features: [
       rollbackGuardPlugin,
       fakeCatalog({ entities, hiddenFrom: options.hiddenFrom }),
+      ...(options.features ?? []),
       ...(options.tasks
         ? [
             mockServices.scheduler.mock({

@@ -23,6 +23,7 @@ import {
   Deployment,
   DeploymentState,
   ReadinessSnapshot,
+  RolloutStatus,
   approvalRuleFor,
   Risk,
   rollbackGuardActionApprovePermission,
@@ -65,6 +66,7 @@ const NOTICES: Record<
   expired: { title: 'Expired', severity: 'normal', toRequester: true },
   stopped: { title: 'Stopped', severity: 'high', toRequester: true },
   failed: { title: 'Failed', severity: 'high', toRequester: true },
+  unverified: { title: 'Not verified', severity: 'high', toRequester: true },
   verified: { title: 'Done', severity: 'normal', toRequester: true },
 };
 
@@ -103,6 +105,8 @@ export class ActionService {
       auditor: AuditorService;
       executor: ActionExecutor;
       policy: ActionPolicy;
+      /** The entity's rollout status as its providers report it now. */
+      readBack: (entityRef: string) => Promise<RolloutStatus>;
       notifications?: NotificationService;
       signals?: SignalsService;
       logger?: LoggerService;
@@ -563,23 +567,90 @@ export class ActionService {
       deployment.environment,
     );
     for (const action of executing) {
-      const verdict = verdictFor(action, deployment);
-      if (!verdict) continue;
-      const outcome = `${deployment.version} is ${deployment.state} in ${deployment.environment} (deployment ${deployment.id})`;
-      if (
-        await this.options.store.finishExecution(action.id, verdict, outcome)
-      ) {
-        await this.record(
-          action,
-          verdict === 'succeeded' ? 'verified' : 'failed',
-          'ledger',
-          {
-            outcome,
-            deploymentId: deployment.id,
-          },
-        );
+      await this.settle(action, deployment, 'ledger');
+    }
+  }
+
+  /**
+   * Ends an executing action that the deployment fulfils or contradicts,
+   * once; true when this call ended it.
+   */
+  private async settle(
+    action: ActionRequest,
+    deployment: Deployment,
+    actor: string,
+  ): Promise<boolean> {
+    const verdict = verdictFor(action, deployment);
+    if (!verdict) return false;
+    const outcome = `${deployment.version} is ${deployment.state} in ${deployment.environment} (deployment ${deployment.id})`;
+    if (
+      !(await this.options.store.finishExecution(action.id, verdict, outcome))
+    ) {
+      return false;
+    }
+    await this.record(
+      action,
+      verdict === 'succeeded' ? 'verified' : 'failed',
+      actor,
+      { outcome, deploymentId: deployment.id },
+    );
+    return true;
+  }
+
+  /**
+   * Verification by reading the provider back, for every provider: each
+   * executing action is checked against the environment's current
+   * deployment as the providers report it now. One still unconfirmed after
+   * `verifyTimeoutMinutes` fails, saying what the environment runs, so that
+   * nobody takes an action nobody confirmed for done. Run by the scheduler.
+   */
+  async verifyExecuting(): Promise<number> {
+    const { store, readBack, policy } = this.options;
+    const now = (await store.now()).getTime();
+    let ended = 0;
+    for (const { action, startedAt } of await store.allExecuting(
+      PENDING_LIMIT,
+    )) {
+      let seen: string;
+      try {
+        const status = await readBack(action.entityRef);
+        const current = status.environments.find(
+          e => e.environment === action.environment,
+        )?.current;
+        if (
+          current &&
+          (await this.settle(
+            action,
+            current,
+            `provider ${current.provider ?? 'unknown'}`,
+          ))
+        ) {
+          ended++;
+          continue;
+        }
+        seen = current
+          ? `${action.environment} runs ${current.version}, ${current.state}`
+          : `nothing is deployed to ${action.environment}`;
+        for (const part of status.sources) {
+          if (part.status === 'unknown') {
+            seen += `; ${part.provider} is unknown: ${part.reason}`;
+          }
+        }
+      } catch (error) {
+        seen = `the providers could not be read: ${error}`;
+      }
+      if (now - startedAt.getTime() < policy.verifyTimeoutSeconds * 1000) {
+        continue;
+      }
+      const outcome = `Not verified within ${
+        policy.verifyTimeoutSeconds / 60
+      } min: ${seen}`;
+      if (await store.finishExecution(action.id, 'failed', outcome)) {
+        ended++;
+        await this.record(action, 'unverified', 'rollback-guard', { outcome });
       }
     }
+    return ended;
   }
 
   /** The approval policy that applies to an entity, for the action dialog. */

@@ -33,6 +33,7 @@ type ActionRow = {
   decision: string | null;
   attempts: number;
   outcome: string | null;
+  execution_started_at?: Timestamp | null;
 };
 
 type ApprovalRow = {
@@ -216,6 +217,7 @@ export class DatabaseActionStore {
         status: 'executing',
         attempts: this.db.raw('attempts + 1') as unknown as number,
         outcome: null,
+        execution_started_at: await this.now(),
       });
     if (updated === 0) return undefined;
     const row = await this.db<ActionRow>(ACTIONS).where({ id }).first();
@@ -232,6 +234,25 @@ export class DatabaseActionStore {
       .where({ id, status: 'executing' })
       .update({ status: to, outcome });
     return updated > 0;
+  }
+
+  /**
+   * Every request executing, with when its current attempt started, oldest
+   * first: for reading the provider back.
+   */
+  async allExecuting(
+    limit: number,
+  ): Promise<Array<{ action: ActionRequest; startedAt: Date }>> {
+    const rows = await this.db<ActionRow>(ACTIONS)
+      .where({ status: 'executing' })
+      .orderBy('execution_started_at')
+      .limit(limit);
+    return Promise.all(
+      rows.map(async row => ({
+        action: await this.withApprovals(row),
+        startedAt: new Date(row.execution_started_at ?? row.requested_at),
+      })),
+    );
   }
 
   /** Requests executing in an environment, for verification. */

@@ -15,6 +15,8 @@ import { fakeCatalog } from '../__testUtils__/fakeCatalog';
 import { rollbackGuardPlugin } from '../plugin';
 import { mockServices } from '@backstage/backend-test-utils';
 import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
+import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
+import { testModule } from '../__testUtils__/modules';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 
@@ -641,15 +643,102 @@ describe('supervised actions, execution failures and switches', () => {
       );
       expect((await api.get(action.id)).status).toBe('requested');
 
-      const expiry = tasks.find(t => t.id === 'rollback-guard-actions-expiry')!;
-      await expiry.fn(new AbortController().signal as any);
-      await expiry.fn(new AbortController().signal as any);
+      const sweep = tasks.find(t => t.id === 'rollback-guard-actions-sweep')!;
+      await sweep.fn(new AbortController().signal as any);
+      await sweep.fn(new AbortController().signal as any);
       expect((await api.get(action.id)).status).toBe('expired');
       expect((await api.audit(action.id)).map(e => [e.step, e.actor])).toEqual([
         ['requested', 'user:default/ana'],
         ['expired', 'policy'],
       ]);
       expect(auditorEvents.filter(e => e.step === 'expired')).toHaveLength(1);
+      await receiver.close();
+    });
+  });
+
+  describe('verification by reading the providers back', () => {
+    // A second provider of payments-api whose answer the test sets, as an
+    // orchestrator (Argo Rollouts, say) would report it.
+    const reported: { deployments: Deployment[] } = { deployments: [] };
+    const orchestrator = testModule('orchestrator', {
+      providers: [
+        {
+          id: 'orchestrator',
+          title: 'Orchestrator',
+          getCurrentDeployments: async () => reported.deployments,
+          listDeployments: async () => reported.deployments,
+        },
+      ],
+    });
+
+    async function executing(actions: object = {}) {
+      const receiver = await startWebhookReceiver();
+      const tasks: SchedulerServiceTaskInvocationDefinition[] = [];
+      const backend = await startActionsBackend({
+        webhookUrl: receiver.url,
+        actions: { approvals: { rollBack: { low: 0 } }, ...actions },
+        annotations: { 'rollback-guard/provider': 'ledger, orchestrator' },
+        features: [orchestrator],
+        tasks,
+      });
+      const api = client(backend.server);
+      const { body: action } = await api.ask(requestBody(), user('ana'));
+      expect(action.status).toBe('executing');
+      const sweep = () =>
+        tasks
+          .find(t => t.id === 'rollback-guard-actions-sweep')!
+          .fn(new AbortController().signal as any);
+      return { api, action, sweep, receiver };
+    }
+
+    beforeEach(() => {
+      reported.deployments = [];
+    });
+
+    it('succeeds once the provider reports the target version running', async () => {
+      const { api, action, sweep, receiver } = await executing();
+      await sweep();
+      expect((await api.get(action.id)).status).toBe('executing');
+
+      reported.deployments = [
+        {
+          id: 'rollout-7',
+          entityRef: ENTITY,
+          environment: 'production',
+          version: '2.0.0',
+          strategy: 'canary',
+          state: 'succeeded',
+          startedAt: new Date().toISOString(),
+        },
+      ];
+      await sweep();
+      expect(await api.get(action.id)).toMatchObject({
+        status: 'succeeded',
+        outcome: '2.0.0 is succeeded in production (deployment rollout-7)',
+      });
+      expect((await api.audit(action.id)).slice(-1)).toEqual([
+        expect.objectContaining({
+          step: 'verified',
+          actor: 'provider orchestrator',
+        }),
+      ]);
+      await receiver.close();
+    });
+
+    it('fails an execution nobody confirmed in time, saying what runs, once', async () => {
+      const { api, action, sweep, receiver } = await executing({
+        verifyTimeoutMinutes: 0.002,
+      });
+      await new Promise(resolve => setTimeout(resolve, 300));
+      await sweep();
+      await sweep();
+      expect(await api.get(action.id)).toMatchObject({
+        status: 'failed',
+        outcome: 'Not verified within 0.002 min: production runs 3.0.0, failed',
+      });
+      expect(
+        (await api.audit(action.id)).filter(e => e.step === 'unverified'),
+      ).toHaveLength(1);
       await receiver.close();
     });
   });

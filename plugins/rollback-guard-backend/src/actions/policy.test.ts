@@ -33,6 +33,7 @@ describe('readActionPolicy', () => {
         'roll-back.blocked': 2,
       },
       requestTtlSeconds: 3600,
+      verifyTimeoutSeconds: 1800,
       enabled: true,
       entityRefinement: 'stricter',
       notifyApprovers: [],
@@ -54,6 +55,7 @@ describe('readActionPolicy', () => {
     [{ approvals: { pause: -1 } }, 'approvals.pause must be a whole number'],
     [{ approvals: { rollBack: { low: 1.5 } } }, 'rollBack.low must be'],
     [{ requestTtlMinutes: 0 }, 'requestTtlMinutes must be a positive number'],
+    [{ verifyTimeoutMinutes: -1 }, 'verifyTimeoutMinutes must be a positive'],
     [{ entityRefinement: 'looser' }, 'must be one of none, stricter, any'],
     [{ notifyApprovers: ['sre on call'] }, 'is not an entity ref'],
   ])('refuses %j', (actions, message) => {

@@ -19,6 +19,8 @@ export type ActionPolicy = {
   /** How many people other than the requester must approve, by rule. */
   approvals: Record<ApprovalRule, number>;
   requestTtlSeconds: number;
+  /** How long an execution may go unconfirmed by the provider. */
+  verifyTimeoutSeconds: number;
   /** False when the permission framework is off and config did not opt in. */
   enabled: boolean;
   /** How far an entity's `rollback-guard/approvals` may change `approvals`. */
@@ -62,6 +64,14 @@ export function readActionPolicy(config: Config): ActionPolicy {
       `rollbackGuard.actions.requestTtlMinutes must be a positive number, got ${ttlMinutes}`,
     );
   }
+  const verifyMinutes =
+    config.getOptionalNumber('rollbackGuard.actions.verifyTimeoutMinutes') ??
+    30;
+  if (!(verifyMinutes > 0)) {
+    throw new Error(
+      `rollbackGuard.actions.verifyTimeoutMinutes must be a positive number, got ${verifyMinutes}`,
+    );
+  }
   const refinement =
     config.getOptionalString('rollbackGuard.actions.entityRefinement') ??
     'stricter';
@@ -88,6 +98,7 @@ export function readActionPolicy(config: Config): ActionPolicy {
     approvals,
     notifyApprovers: approverRefs,
     requestTtlSeconds: ttlMinutes * 60,
+    verifyTimeoutSeconds: verifyMinutes * 60,
     enabled:
       config.getOptionalBoolean('permission.enabled') === true ||
       config.getOptionalBoolean(
