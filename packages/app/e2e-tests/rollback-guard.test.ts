@@ -228,6 +228,14 @@ test('a guest requests a rollback and sees it waiting for approval', async ({
     'Your own request: someone else must approve it',
   );
   await expect(waiting.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  // The readiness it was requested against, kept with the request.
+  await waiting
+    .getByRole('button', {
+      name: 'Show the readiness it was requested against',
+    })
+    .click();
+  await expect(waiting).toContainText('when production ran 3.0.0');
+  await expect(waiting).toContainText('Artifact availability');
   await page.screenshot({
     path: testInfo.outputPath('approvals.png'),
     fullPage: true,

@@ -1,4 +1,4 @@
-import { Risk } from './readiness';
+import { EnvironmentReadiness, Risk } from './readiness';
 
 /**
  * What a person can ask Rollback Guard to do in one environment.
@@ -96,4 +96,15 @@ export type PendingApproval = {
   mayApprove: boolean;
   /** Why this person may not approve, e.g. it is their own request. */
   note?: string;
+};
+
+/**
+ * A request with the readiness it was made against: the environment's part
+ * of the snapshot, as the requester saw it (absent for requests stored
+ * before Rollback Guard kept it).
+ *
+ * @public
+ */
+export type ActionRequestDetail = ActionRequest & {
+  readiness?: EnvironmentReadiness;
 };

@@ -89,6 +89,7 @@ function makeApi() {
     requestAction: jest.fn(),
     getActionPolicy: jest.fn().mockResolvedValue(actionPolicy()),
     listPendingApprovals: jest.fn().mockResolvedValue({ items: [] }),
+    getAction: jest.fn(),
     listActions: jest.fn().mockResolvedValue({ items: [] }),
     approveAction: jest.fn(),
     rejectAction: jest.fn(),

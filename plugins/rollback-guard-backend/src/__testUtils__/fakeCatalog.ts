@@ -47,6 +47,10 @@ export function fakeCatalog(
   } = {},
 ) {
   const entities = options.entities ?? testEntities;
+  const hiddenFor = (principal: unknown) =>
+    options.hiddenFrom?.[
+      (principal as { userEntityRef?: string }).userEntityRef ?? ''
+    ] ?? [];
   return createBackendPlugin({
     pluginId: 'catalog',
     register(env) {
@@ -62,12 +66,14 @@ export function fakeCatalog(
             async (req, res) => {
               const credentials = await httpAuth.credentials(req);
               options.seenPrincipals?.push(credentials.principal);
+              const hidden = hiddenFor(credentials.principal);
               const entity = entities.find(
                 e =>
                   e.kind.toLocaleLowerCase('en-US') === req.params.kind &&
                   (e.metadata.namespace ?? 'default') ===
                     req.params.namespace &&
-                  e.metadata.name === req.params.name,
+                  e.metadata.name === req.params.name &&
+                  !hidden.includes(e.metadata.name),
               );
               if (!entity) {
                 res.status(404).json({
@@ -80,9 +86,7 @@ export function fakeCatalog(
           );
           router.post('/entities/by-refs', express.json(), async (req, res) => {
             const credentials = await httpAuth.credentials(req);
-            const user = (credentials.principal as { userEntityRef?: string })
-              .userEntityRef;
-            const hidden = options.hiddenFrom?.[user ?? ''] ?? [];
+            const hidden = hiddenFor(credentials.principal);
             const refs: string[] = req.body.entityRefs ?? [];
             res.json({
               items: refs.map(

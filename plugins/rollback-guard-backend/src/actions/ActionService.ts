@@ -18,6 +18,7 @@ import {
   ActionKind,
   ActionPolicyView,
   ActionRequest,
+  ActionRequestDetail,
   AuditEntry,
   PendingApproval,
   Deployment,
@@ -370,6 +371,7 @@ export class ActionService {
       readinessComputedAt: snapshot.computedAt,
       override: risk === 'blocked' ? input.override : undefined,
       requiredApprovals: required,
+      readiness: environment,
       status: required === 0 ? 'approved' : 'requested',
       ttlSeconds: this.options.policy.requestTtlSeconds,
     });
@@ -728,6 +730,28 @@ export class ActionService {
       }
     }
     return expired;
+  }
+
+  /** One request with the readiness it was made against. */
+  async detail(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<ActionRequestDetail> {
+    const action = await this.options.store.getDetail(id);
+    if (!action) {
+      throw new NotFoundError(`No action request ${id}`);
+    }
+    // Only for those who may see the entity: 404 otherwise, as for a
+    // request that does not exist.
+    try {
+      await this.options.entities.getEntity(action.entityRef, credentials);
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') {
+        throw new NotFoundError(`No action request ${id}`);
+      }
+      throw error;
+    }
+    return action;
   }
 
   async list(

@@ -1,6 +1,8 @@
 import {
   ActionKind,
   ActionRequest,
+  ActionRequestDetail,
+  EnvironmentReadiness,
   ActionStatus,
   AuditEntry,
   Risk,
@@ -34,6 +36,7 @@ type ActionRow = {
   attempts: number;
   outcome: string | null;
   execution_started_at?: Timestamp | null;
+  readiness?: string | null;
 };
 
 type ApprovalRow = {
@@ -66,7 +69,12 @@ export type NewAction = Omit<
   | 'decision'
   | 'attempts'
   | 'outcome'
-> & { idempotencyKey: string; ttlSeconds: number };
+> & {
+  idempotencyKey: string;
+  ttlSeconds: number;
+  /** The environment's readiness the request was made against. */
+  readiness?: EnvironmentReadiness;
+};
 
 /**
  * Action requests, their approvals and the audit trail, on knex. Every
@@ -113,6 +121,7 @@ export class DatabaseActionStore {
         readiness_computed_at: new Date(action.readinessComputedAt),
         override_justification: action.override?.justification ?? null,
         required_approvals: action.requiredApprovals,
+        readiness: action.readiness ? JSON.stringify(action.readiness) : null,
         status: action.status,
         requested_at: now,
         expires_at: new Date(now.getTime() + action.ttlSeconds * 1000),
@@ -135,6 +144,16 @@ export class DatabaseActionStore {
   async get(id: string): Promise<ActionRequest | undefined> {
     const row = await this.db<ActionRow>(ACTIONS).where({ id }).first();
     return row ? this.withApprovals(row) : undefined;
+  }
+
+  /** A request with the readiness it was made against. */
+  async getDetail(id: string): Promise<ActionRequestDetail | undefined> {
+    const row = await this.db<ActionRow>(ACTIONS).where({ id }).first();
+    if (!row) return undefined;
+    return {
+      ...(await this.withApprovals(row)),
+      ...(row.readiness ? { readiness: JSON.parse(row.readiness) } : {}),
+    };
   }
 
   async list(entityRef: string, limit: number): Promise<ActionRequest[]> {

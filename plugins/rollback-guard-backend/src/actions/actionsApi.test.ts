@@ -566,6 +566,56 @@ describe('supervised actions, execution failures and switches', () => {
     });
   });
 
+  it('keeps the readiness each request was made against, for those who may see the entity', async () => {
+    const receiver = await startWebhookReceiver();
+    const backend = await startActionsBackend({
+      webhookUrl: receiver.url,
+      hiddenFrom: { 'user:default/dana': ['payments-api'] },
+    });
+    const api = client(backend.server);
+    const { body: asked } = await api.ask(requestBody(), user('ana'));
+    const detail = (who: string, id = asked.id) =>
+      request(backend.server)
+        .get(`/api/rollback-guard/actions/${id}`)
+        .set('Authorization', user(who));
+
+    const seen = await detail('bob');
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ id: asked.id, status: 'requested' });
+    expect(seen.body.readiness).toMatchObject({
+      environment: 'production',
+      current: { version: '3.0.0', state: 'failed' },
+    });
+    expect(
+      seen.body.readiness.candidates.map(
+        (c: { candidate: { version: string }; risk: string }) => [
+          c.candidate.version,
+          c.risk,
+        ],
+      ),
+    ).toEqual([
+      ['2.0.0', 'low'],
+      ['1.5.0', 'high'],
+      ['1.0.0', 'blocked'],
+    ]);
+    // The list stays light: no readiness in it.
+    expect((await api.get(asked.id)).readiness).toBeUndefined();
+
+    // Readiness changes afterwards; what the request was made against does not.
+    readinessMode.worse = true;
+    await request(backend.server)
+      .post('/api/rollback-guard/readiness/refresh')
+      .set('Authorization', user('bob'))
+      .send({ entityRef: ENTITY })
+      .expect(200);
+    expect((await detail('bob')).body.readiness.candidates[0].risk).toBe('low');
+    readinessMode.worse = false;
+
+    expect((await detail('dana')).status).toBe(404);
+    expect((await detail('bob', 'no-such-request')).status).toBe(404);
+    await receiver.close();
+  });
+
   describe('the approvals view', () => {
     const approvals = (server: Server, auth: string) =>
       request(server)

@@ -145,6 +145,11 @@ export async function createRouter(options: {
     res.json({ items: await actionService.pendingApprovals(credentials) });
   });
 
+  router.get('/actions/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await actionService.detail(req.params.id, credentials));
+  });
+
   for (const decision of ['approve', 'reject'] as const) {
     router.post(`/actions/:id/${decision}`, async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -66,6 +66,7 @@ export function makeApi() {
     mockOf<'listPendingApprovals'>().mockResolvedValue({ items: [] });
   const actionMocks = {
     requestAction: mockOf<'requestAction'>(),
+    getAction: mockOf<'getAction'>(),
     listPendingApprovals,
     getActionPolicy,
     listActions,

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ActionKind,
   ActionPolicyView,
+  ActionRequestDetail,
   PendingApproval,
   ActionRequest,
   AuditEntry,
@@ -93,6 +94,8 @@ export interface RollbackGuardApi {
   refreshReadiness(entityRef: string): Promise<ReadinessSnapshot>;
   /** Asks for a supervised action; the backend says who must approve it. */
   requestAction(input: ActionRequestInput): Promise<ActionRequest>;
+  /** One request, with the readiness it was made against. */
+  getAction(id: string): Promise<ActionRequestDetail>;
   /** The entity's action requests, newest first. */
   listActions(entityRef: string): Promise<{ items: ActionRequest[] }>;
   /** Approves someone else's request. */

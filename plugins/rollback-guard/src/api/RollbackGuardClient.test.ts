@@ -487,6 +487,20 @@ describe('RollbackGuardClient', () => {
     });
   });
 
+  describe('getAction', () => {
+    it('gets one request by its encoded id', async () => {
+      const paths: string[] = [];
+      server.use(
+        http.get(`${BASE_URL}/actions/:id`, ({ request }) => {
+          paths.push(new URL(request.url).pathname);
+          return HttpResponse.json(action);
+        }),
+      );
+      await expect(client.getAction('a/1')).resolves.toEqual(action);
+      expect(paths).toEqual(['/api/rollback-guard/actions/a%2F1']);
+    });
+  });
+
   describe('listPendingApprovals', () => {
     it('gets the requests waiting for a decision', async () => {
       const items = [{ action, mayApprove: true }];
@@ -669,6 +683,12 @@ describe('RollbackGuardClient', () => {
       method: 'get' as const,
       path: 'actions/policy',
       call: () => client.getActionPolicy(ENTITY_REF),
+    },
+    {
+      name: 'getAction',
+      method: 'get' as const,
+      path: 'actions/a-1',
+      call: () => client.getAction('a-1'),
     },
     {
       name: 'listPendingApprovals',

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   ActionPolicyView,
   ActionRequest,
+  ActionRequestDetail,
   PendingApproval,
   AuditEntry,
   DeploymentHistoryPage,
@@ -106,6 +107,12 @@ export class RollbackGuardClient implements RollbackGuardApi {
   async getActionPolicy(entityRef: string): Promise<ActionPolicyView> {
     return this.request<ActionPolicyView>(
       `/actions/policy?${new URLSearchParams({ entityRef })}`,
+    );
+  }
+
+  async getAction(id: string): Promise<ActionRequestDetail> {
+    return this.request<ActionRequestDetail>(
+      `/actions/${encodeURIComponent(id)}`,
     );
   }
 

@@ -7,6 +7,7 @@ import {
   auditEntry,
   makeApi,
   makeSignalApi,
+  PRODUCTION_READINESS,
   minutesAgo,
   postError,
   readinessOf,
@@ -143,7 +144,11 @@ describe('ActionsCard', () => {
     expect(rejected).toHaveTextContent(
       'Rejected by user:default/bob: Read the schema check first',
     );
-    expect(within(rejected).queryByRole('button')).not.toBeInTheDocument();
+    expect(
+      within(rejected).queryByRole('button', {
+        name: /^(Approve|Reject|Retry)$/,
+      }),
+    ).not.toBeInTheDocument();
 
     expect(within(failed).getByText('Failed')).toBeVisible();
     expect(failed).toHaveTextContent(
@@ -157,6 +162,41 @@ describe('ActionsCard', () => {
     expect(within(succeeded).getByText('Succeeded')).toBeVisible();
     expect(succeeded).toHaveTextContent('No approval needed');
     expect(succeeded).toHaveTextContent('Outcome: Paused at 20%');
+  });
+
+  it('shows, when asked, the readiness a request was made against', async () => {
+    const mocks = loaded();
+    mocks.getAction
+      .mockRejectedValueOnce(new Error('Bad Gateway'))
+      .mockResolvedValue({ ...WAITING, readiness: PRODUCTION_READINESS });
+    await renderTab(mocks.api);
+    await findRequests();
+    const waiting = request('Roll back production to 1.4.2');
+    const toggle = within(waiting).getByRole('button', {
+      name: 'Show the readiness it was requested against',
+    });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(mocks.getAction).not.toHaveBeenCalled();
+
+    await userEvent.click(toggle);
+    expect(await within(waiting).findByRole('alert')).toHaveTextContent(
+      'Could not load the readiness of the request: Bad Gateway',
+    );
+    await userEvent.click(
+      within(waiting).getByRole('button', { name: 'Try again' }),
+    );
+    expect(
+      await within(waiting).findByText(
+        'Schema compatibility: Column refunds.reason was added NOT NULL since 1.4.2',
+      ),
+    ).toBeInTheDocument();
+    expect(waiting).toHaveTextContent('when production ran 1.5.0');
+    expect(mocks.getAction).toHaveBeenCalledWith('a-wait');
+    expect(
+      within(waiting).getByRole('button', {
+        name: 'Hide the readiness it was requested against',
+      }),
+    ).toHaveAttribute('aria-expanded', 'true');
   });
 
   it('says when nothing was requested yet', async () => {

@@ -22,6 +22,7 @@ import { formatDuration } from '../format';
 import { RiskBadge } from '../RiskBadge';
 import { FetchCard, InlineError } from '../RollbackGuardStates';
 import { ActionStatusChip } from './ActionStatusChip';
+import { RequestedReadiness } from './RequestedReadiness';
 import { approvalsText, describeAction } from './actionText';
 
 /** Waiting requests first, then the rest, each group newest first. */
@@ -205,6 +206,7 @@ function RequestItem(props: {
           {expiryText(action.expiresAt, now)}
         </Typography>
       )}
+      <RequestedReadiness action={action} now={now} />
       {cannotDecide ? (
         <Box mt={1}>
           <Typography variant="body2" color="textSecondary">

@@ -36,6 +36,7 @@ import { RollbackGuardApi } from '../../api';
 import { RollbackGuardCard } from './RollbackGuardCard';
 
 const ENTITY_REF = 'component:default/payments-api';
+const SHOW_READINESS = 'Show the readiness it was requested against';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -859,12 +860,12 @@ describe('RollbackGuardCard', () => {
         within(items[0])
           .getAllByRole('button')
           .map(b => b.textContent),
-      ).toEqual(['Approve', 'Reject']);
+      ).toEqual([SHOW_READINESS, 'Approve', 'Reject']);
       expect(
         within(items[1])
           .getAllByRole('button')
           .map(b => b.textContent),
-      ).toEqual(['Retry']);
+      ).toEqual([SHOW_READINESS, 'Retry']);
 
       const calls = mocks.listActions.mock.calls.length;
       await userEvent.click(
