@@ -532,10 +532,8 @@ describe('RollbackGuardCard', () => {
       ).toEqual([
         'Environment',
         'Version',
-        'Strategy',
         'State',
         'Traffic / progress',
-        'Started',
         'Rollback risk',
       ]);
     });

@@ -43,7 +43,11 @@ export function RollbackGuardCard() {
       <OverviewStates {...state}>
         {({ summary, rollout }) => (
           <>
-            <RolloutStatusTable rollout={rollout} readiness={readiness.value} />
+            <RolloutStatusTable
+              compact
+              rollout={rollout}
+              readiness={readiness.value}
+            />
             <ReadinessSummary {...readiness} />
             {summary.annotations.length > 0 && (
               <CardActions

@@ -1,4 +1,4 @@
-import { TableCell, TableRow, Typography } from '@material-ui/core';
+import { Box, TableCell, TableRow, Typography } from '@material-ui/core';
 import {
   EnvironmentReadiness,
   ReadinessSnapshot,
@@ -17,13 +17,35 @@ import { RiskBadge } from '../RiskBadge';
 /** One environment of a rollout status. */
 export type EnvironmentRollout = RolloutStatus['environments'][number];
 
+const COLUMNS = [
+  'Environment',
+  'Version',
+  'Strategy',
+  'State',
+  'Traffic / progress',
+  'Started',
+  'Rollback risk',
+];
+
+// For a card beside others: the strategy under the version, the age under
+// the state, so that the rollback risk stays in view.
+const COMPACT_COLUMNS = [
+  'Environment',
+  'Version',
+  'State',
+  'Traffic / progress',
+  'Rollback risk',
+];
+
 function EnvironmentRow(props: {
   rollout: EnvironmentRollout;
   readiness?: EnvironmentReadiness;
   now: number;
+  compact?: boolean;
 }) {
   const { environment, current, stable } = props.rollout;
-  const { readiness } = props;
+  const { readiness, compact } = props;
+  const columns = compact ? COMPACT_COLUMNS : COLUMNS;
   return (
     <TableRow>
       <TableCell
@@ -38,19 +60,37 @@ function EnvironmentRow(props: {
         <>
           <TableCell>
             <Version deployment={current} />
+            {compact && (
+              <Box mt={0.5}>
+                <StrategyChip strategy={current.strategy} />
+              </Box>
+            )}
           </TableCell>
-          <TableCell>
-            <StrategyChip strategy={current.strategy} />
-          </TableCell>
+          {!compact && (
+            <TableCell>
+              <StrategyChip strategy={current.strategy} />
+            </TableCell>
+          )}
           <TableCell>
             <DeploymentStateLabel state={current.state} />
+            {compact && (
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                <Age iso={current.startedAt} now={props.now} />
+              </Typography>
+            )}
           </TableCell>
           <TableCell>
             <RolloutProgress current={current} stable={stable} />
           </TableCell>
-          <TableCell>
-            <Age iso={current.startedAt} now={props.now} />
-          </TableCell>
+          {!compact && (
+            <TableCell>
+              <Age iso={current.startedAt} now={props.now} />
+            </TableCell>
+          )}
           <TableCell>
             {/* A snapshot from before anything was deployed has no risk to show */}
             {readiness?.current && (
@@ -59,7 +99,7 @@ function EnvironmentRow(props: {
           </TableCell>
         </>
       ) : (
-        <TableCell colSpan={6}>
+        <TableCell colSpan={columns.length - 1}>
           <Typography variant="body2" color="textSecondary">
             No deployment recorded
           </Typography>
@@ -68,16 +108,6 @@ function EnvironmentRow(props: {
     </TableRow>
   );
 }
-
-const COLUMNS = [
-  'Environment',
-  'Version',
-  'Strategy',
-  'State',
-  'Traffic / progress',
-  'Started',
-  'Rollback risk',
-];
 
 /**
  * What runs where: per environment, the current version, its strategy,
@@ -88,6 +118,8 @@ export function RolloutStatusTable(props: {
   rollout: RolloutStatus;
   /** The rollback risk column stays blank while this is absent. */
   readiness?: ReadinessSnapshot;
+  /** Five columns instead of seven, for the overview card. */
+  compact?: boolean;
 }) {
   const environments: EnvironmentRollout[] = props.rollout.environments;
   const readiness = new Map(
@@ -97,7 +129,7 @@ export function RolloutStatusTable(props: {
   return (
     <DeploymentTable
       label="Rollout status"
-      columns={COLUMNS}
+      columns={props.compact ? COMPACT_COLUMNS : COLUMNS}
       sources={props.rollout.sources}
       emptyText="No environment declared and no deployment recorded yet."
       rows={environments.map(rollout => (
@@ -106,6 +138,7 @@ export function RolloutStatusTable(props: {
           rollout={rollout}
           readiness={readiness.get(rollout.environment)}
           now={now}
+          compact={props.compact}
         />
       ))}
     />
