@@ -164,7 +164,7 @@ export class DatabaseActionStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(limit);
-    return Promise.all(rows.map(row => this.withApprovals(row)));
+    return this.withApprovalsOf(rows);
   }
 
   /**
@@ -180,7 +180,7 @@ export class DatabaseActionStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(limit);
-    return Promise.all(rows.map(row => this.withApprovals(row)));
+    return this.withApprovalsOf(rows);
   }
 
   /** Requests still waiting whose time ran out by the database clock. */
@@ -190,7 +190,7 @@ export class DatabaseActionStore {
       .where('expires_at', '<=', await this.now())
       .orderBy('expires_at')
       .limit(limit);
-    return Promise.all(rows.map(row => this.withApprovals(row)));
+    return this.withApprovalsOf(rows);
   }
 
   /** Records an approval; false when this person already approved it. */
@@ -266,12 +266,11 @@ export class DatabaseActionStore {
       .where({ status: 'executing' })
       .orderBy('execution_started_at')
       .limit(limit);
-    return Promise.all(
-      rows.map(async row => ({
-        action: await this.withApprovals(row),
-        startedAt: new Date(row.execution_started_at ?? row.requested_at),
-      })),
-    );
+    const actions = await this.withApprovalsOf(rows);
+    return rows.map((row, i) => ({
+      action: actions[i],
+      startedAt: new Date(row.execution_started_at ?? row.requested_at),
+    }));
   }
 
   /** Requests executing in an environment, for verification. */
@@ -284,7 +283,7 @@ export class DatabaseActionStore {
       environment,
       status: 'executing',
     });
-    return Promise.all(rows.map(row => this.withApprovals(row)));
+    return this.withApprovalsOf(rows);
   }
 
   /** Appends to the audit trail; there is no way to change a row. */
@@ -315,9 +314,28 @@ export class DatabaseActionStore {
   }
 
   private async withApprovals(row: ActionRow): Promise<ActionRequest> {
+    return (await this.withApprovalsOf([row]))[0];
+  }
+
+  /** The requests of these rows, with their approvals read in one query. */
+  private async withApprovalsOf(rows: ActionRow[]): Promise<ActionRequest[]> {
+    if (rows.length === 0) return [];
     const approvals = await this.db<ApprovalRow>(APPROVALS)
-      .where({ action_id: row.id })
+      .whereIn(
+        'action_id',
+        rows.map(row => row.id),
+      )
       .orderBy('approved_at');
+    const byAction = new Map<string, ApprovalRow[]>();
+    for (const approval of approvals) {
+      const list = byAction.get(approval.action_id) ?? [];
+      list.push(approval);
+      byAction.set(approval.action_id, list);
+    }
+    return rows.map(row => this.toAction(row, byAction.get(row.id) ?? []));
+  }
+
+  private toAction(row: ActionRow, approvals: ApprovalRow[]): ActionRequest {
     return {
       id: row.id,
       entityRef: row.entity_ref,

@@ -138,7 +138,7 @@ function RequestControls(props: {
 }
 
 /** "Expires in 54 min 10 s", or "Expired" once its time ran out. */
-export function expiryText(expiresAt: string, now: number): string {
+function expiryText(expiresAt: string, now: number): string {
   const left = Date.parse(expiresAt) - now;
   return left > 0 ? `Expires in ${formatDuration(left)}` : 'Expired';
 }
