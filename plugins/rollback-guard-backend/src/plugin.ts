@@ -79,7 +79,8 @@ export const rollbackGuardPlugin = createBackendPlugin({
         const settings = readRollbackGuardConfig(config);
         permissionsRegistry.addPermissions(rollbackGuardPermissions);
         const store = await DatabaseRollbackGuardStore.create({ database });
-        providers.add(new LedgerProvider(store));
+        const ledger = new LedgerProvider(store);
+        providers.add(ledger);
         providers.setDefault(settings.defaultProvider);
         createRegistryChecks({ config }).forEach(check => checks.add(check));
         checks.disable(settings.readiness.disabledChecks);
@@ -97,6 +98,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
           engine: new ReadinessEngine({
             rollouts: rolloutService,
             checks,
+            evidence: ledger,
             candidates: settings.readiness.candidates,
             checkTimeoutMs: settings.readiness.checkTimeoutMs,
             logger,

@@ -64,6 +64,44 @@ export const ANNOTATION_ACTION_WEBHOOK = 'rollback-guard/action-webhook';
 export const ANNOTATION_APPROVALS = 'rollback-guard/approvals';
 
 /**
+ * The SQL dialect of the entity's database migrations: `postgresql` (the
+ * default) or `mysql`.
+ *
+ * @public
+ */
+export const ANNOTATION_DATABASE_DIALECT = 'rollback-guard/database-dialect';
+
+/**
+ * @public
+ */
+export const DATABASE_DIALECTS = ['postgresql', 'mysql'] as const;
+
+/**
+ * The tool that applies the entity's migrations when it starts, for example
+ * `knex`: some refuse to start when the database holds a migration they do
+ * not know, which is what a rollback across a migration leaves behind.
+ *
+ * @public
+ */
+export const ANNOTATION_MIGRATOR = 'rollback-guard/migrator';
+
+/**
+ * @public
+ */
+export const MIGRATORS = [
+  'knex',
+  'sqlx',
+  'flyway',
+  'golang-migrate',
+  'prisma',
+  'liquibase',
+  'alembic',
+  'django',
+  'rails',
+  'other',
+] as const;
+
+/**
  * The outcome of validating one `rollback-guard/` annotation.
  *
  * @public
@@ -123,6 +161,12 @@ function validateList(
 
 type Validator = (value: string) => string | undefined;
 
+function oneOf(value: string, allowed: readonly string[]): string | undefined {
+  return allowed.includes(value.trim())
+    ? undefined
+    : `must be one of ${allowed.join(', ')}`;
+}
+
 const validators: Record<string, Validator> = {
   [ANNOTATION_ENVIRONMENTS]: value =>
     validateList(value, ENVIRONMENT_NAME, 'environment', 'staging, production'),
@@ -152,6 +196,8 @@ const validators: Record<string, Validator> = {
     return 'must name one webhook configured in rollbackGuard.actions.webhooks: lowercase letters, digits and dashes, at most 63 characters, e.g. "deploy-production"';
   },
   [ANNOTATION_APPROVALS]: value => parseApprovalsAnnotation(value).error,
+  [ANNOTATION_DATABASE_DIALECT]: value => oneOf(value, DATABASE_DIALECTS),
+  [ANNOTATION_MIGRATOR]: value => oneOf(value, MIGRATORS),
 };
 
 /**

@@ -117,6 +117,9 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
 /**
  * A piece of evidence attached to a deployment: a migration file, an API
  * definition, or an SBOM (inline, or as a reference to where it is stored).
+ * The ledger keeps each content once per entity, by its SHA-256: an item
+ * whose name and `sha256` an earlier deployment of the entity stored may be
+ * recorded without its content.
  *
  * @public
  */
@@ -126,8 +129,10 @@ export type EvidenceItem = {
   name: string;
   /** e.g. `application/sql`, `application/vnd.oai.openapi+yaml`, `application/vnd.cyclonedx+json`. */
   mediaType?: string;
-  /** The evidence itself; absent when only a reference is kept. */
+  /** The evidence itself; absent when only a reference is kept, or when stored before. */
   content?: string;
+  /** Lowercase hex SHA-256 of the content's UTF-8 bytes. */
+  sha256?: string;
   /** Where the evidence is stored, e.g. an OCI reference for an SBOM. */
   reference?: string;
 };
@@ -141,6 +146,7 @@ export type EvidenceSummary = {
   kind: EvidenceKind;
   name: string;
   mediaType?: string;
+  sha256?: string;
   reference?: string;
   sizeBytes: number;
 };

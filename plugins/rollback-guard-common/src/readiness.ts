@@ -41,6 +41,28 @@ export type RecommendedAction =
 export type CheckEvidence = { label: string; value: string };
 
 /**
+ * One thing a check found, for checks that judge many things at once (each
+ * migration statement, each API change): shown as a row under the check.
+ *
+ * @public
+ */
+export type CheckFinding = {
+  /** The rule that matched, e.g. `ban-drop-column`. */
+  rule: string;
+  status: CheckStatus;
+  blocking?: boolean;
+  message: string;
+  /** Where it was found, e.g. a migration file or an API name. */
+  source?: string;
+  /** The text it is about, shown monospace, e.g. the SQL statement. */
+  code?: string;
+  /** The language of `code`, for highlighting. */
+  codeLanguage?: 'sql';
+  /** Other names of the rule, e.g. the Atlas analyzer code `DS103`. */
+  references?: string[];
+};
+
+/**
  * One check's result for one candidate.
  *
  * @public
@@ -57,6 +79,8 @@ export type CheckResult = {
   remediation?: string;
   /** A fail that makes going back impossible, e.g. the artifact is gone. */
   blocking?: boolean;
+  /** What the check found, item by item, worst first. */
+  findings?: CheckFinding[];
   durationMs: number;
 };
 

@@ -2,9 +2,40 @@ import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   CheckEvidence,
+  CheckFinding,
   CheckStatus,
   Deployment,
+  EvidenceKind,
 } from '@rollback-guard/plugin-rollback-guard-common';
+
+/**
+ * One evidence item of a deployment as the ledger stored it, with its content
+ * (kept once per entity, so an item recorded without content has it too).
+ *
+ * @public
+ */
+export type StoredEvidence = {
+  kind: EvidenceKind;
+  name: string;
+  mediaType?: string;
+  sha256?: string;
+  content?: string;
+  reference?: string;
+};
+
+/**
+ * Reads the evidence CI attached to a deployment.
+ *
+ * @public
+ */
+export interface EvidenceReader {
+  /**
+   * The deployment's evidence of one kind, in the order it was recorded;
+   * empty for a deployment that carries none (or that a provider other than
+   * the ledger reported).
+   */
+  list(deployment: Deployment, kind: EvidenceKind): Promise<StoredEvidence[]>;
+}
 
 /**
  * What a readiness check is asked about: going back from `current` to
@@ -20,6 +51,8 @@ export type ReadinessCheckContext = {
   current: Deployment;
   /** The earlier deployment one would go back to. */
   candidate: Deployment;
+  /** The evidence CI attached to `current`, `candidate` or any deployment. */
+  evidence: EvidenceReader;
   /** Aborted when the check's time budget runs out; pass it to your I/O. */
   signal: AbortSignal;
 };
@@ -40,6 +73,8 @@ export type ReadinessCheckOutcome = {
   remediation?: string;
   /** For a fail that makes going back impossible: the risk is `blocked`. */
   blocking?: boolean;
+  /** What the check found item by item (statements, API changes), worst first. */
+  findings?: CheckFinding[];
 };
 
 /**

@@ -61,6 +61,7 @@ export function checkContext(
     environment: 'production',
     current: deployment('d-2', '2.0.0'),
     candidate: deployment('d-1', options.version ?? '1.0.0', artifact),
+    evidence: { list: async () => [] },
     signal: options.signal ?? new AbortController().signal,
   };
 }

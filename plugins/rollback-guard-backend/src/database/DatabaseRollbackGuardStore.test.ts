@@ -6,7 +6,13 @@ import {
 } from '@backstage/backend-test-utils';
 import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
 import { Knex } from 'knex';
+import { sha256Hex } from '../ledger/sha256';
 import { DatabaseRollbackGuardStore } from './DatabaseRollbackGuardStore';
+
+const MIGRATIONS_DIR = resolvePackagePath(
+  '@rollback-guard/plugin-rollback-guard-backend',
+  'migrations',
+);
 
 const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15'],
@@ -69,6 +75,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     beforeEach(async () => {
+      await knex('rollback_guard_evidence_contents').delete();
       await knex('rollback_guard_evidence').delete();
       await knex('rollback_guard_deployment_events').delete();
       await knex('rollback_guard_deployments').delete();
@@ -96,6 +103,9 @@ describe.each(databases.eachSupportedId())(
             kind: 'migration',
             name: '001_add_refunds.sql',
             mediaType: 'application/sql',
+            sha256: sha256Hex(
+              'ALTER TABLE payments ADD COLUMN refunded_at timestamptz;',
+            ),
             sizeBytes: 56,
           },
           {
@@ -257,6 +267,132 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['old-only', 'p-5']);
     });
 
+    it('keeps each evidence content once per entity and reads it back for a deployment that listed it by hash', async () => {
+      const v1 = 'CREATE TABLE orders (id int primary key, legacy_ref text);';
+      const v2 = 'ALTER TABLE orders DROP COLUMN legacy_ref;';
+      const first = await store.recordDeployment(deployment({ id: 'd-1' }), [
+        { kind: 'migration', name: '001_orders.sql', content: v1 },
+      ]);
+      expect(first.deployment.evidence?.[0].sha256).toBe(sha256Hex(v1));
+      // The next version lists the first migration by hash only: cumulative.
+      await store.recordDeployment(
+        deployment({ id: 'd-2', version: '1.5.0', startedAt: at(30) }),
+        [
+          { kind: 'migration', name: '001_orders.sql', sha256: sha256Hex(v1) },
+          { kind: 'migration', name: '002_drop.sql', content: v2 },
+        ],
+      );
+      // The same content under another entity is that entity's own copy.
+      await store.recordDeployment(
+        deployment({ id: 'o-1', entityRef: 'component:default/other' }),
+        [{ kind: 'migration', name: '001_orders.sql', content: v1 }],
+      );
+      expect(await count(knex, 'rollback_guard_evidence_contents')).toBe(3);
+
+      const read = await store.readEvidence(
+        { id: 'd-2', entityRef: ENTITY },
+        'migration',
+      );
+      expect(read).toEqual([
+        {
+          kind: 'migration',
+          name: '001_orders.sql',
+          sha256: sha256Hex(v1),
+          content: v1,
+        },
+        {
+          kind: 'migration',
+          name: '002_drop.sql',
+          sha256: sha256Hex(v2),
+          content: v2,
+        },
+      ]);
+      expect(
+        (await store.getDeployment('d-2'))?.evidence?.map(e => e.sizeBytes),
+      ).toEqual([Buffer.byteLength(v1), Buffer.byteLength(v2)]);
+      await expect(
+        store.readEvidence({ id: 'd-2', entityRef: ENTITY }, 'sbom'),
+      ).resolves.toEqual([]);
+
+      const key = (name: string, content: string) => ({
+        kind: 'migration' as const,
+        name,
+        sha256: sha256Hex(content),
+      });
+      await expect(
+        store.knownEvidence(ENTITY, [
+          key('001_orders.sql', v1),
+          key('002_drop.sql', v2),
+          key('001_renamed.sql', v1),
+          key('003_new.sql', 'select 1'),
+        ]),
+      ).resolves.toEqual([key('001_orders.sql', v1), key('002_drop.sql', v2)]);
+      await expect(
+        store.knownEvidence('component:default/other', [
+          key('002_drop.sql', v2),
+        ]),
+      ).resolves.toEqual([]);
+    });
+
+    it('forgets contents that no remaining deployment lists', async () => {
+      for (let i = 0; i < 3; i++) {
+        await store.recordDeployment(
+          deployment({ id: `r-${i}`, startedAt: at(i) }),
+          [{ kind: 'migration', name: `${i}.sql`, content: `select ${i}` }],
+        );
+      }
+      await store.applyRetention({
+        maxPerEnvironment: 1,
+        olderThan: new Date('2020-01-01T00:00:00Z'),
+      });
+      expect(
+        await knex('rollback_guard_evidence_contents').pluck('content'),
+      ).toEqual(['select 2']);
+    });
+
+    it('moves evidence contents stored inline before into the per-entity store', async () => {
+      await knex.migrate.down({ directory: MIGRATIONS_DIR });
+      expect(
+        await knex.schema.hasColumn('rollback_guard_evidence', 'sha256'),
+      ).toBe(false);
+      await knex('rollback_guard_deployments').insert({
+        id: 'legacy',
+        entity_ref: ENTITY,
+        environment: 'production',
+        version: '0.9.0',
+        strategy: 'rolling',
+        state: 'succeeded',
+        started_at: new Date(at(1)),
+      });
+      await knex('rollback_guard_evidence').insert({
+        deployment_id: 'legacy',
+        kind: 'migration',
+        name: '000_init.sql',
+        content: 'create table t (id int)',
+        size_bytes: 23,
+      });
+      await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+      await expect(
+        store.readEvidence({ id: 'legacy', entityRef: ENTITY }, 'migration'),
+      ).resolves.toEqual([
+        {
+          kind: 'migration',
+          name: '000_init.sql',
+          sha256: sha256Hex('create table t (id int)'),
+          content: 'create table t (id int)',
+        },
+      ]);
+      expect(
+        Number(
+          (
+            await knex('rollback_guard_evidence')
+              .whereNotNull('content')
+              .count({ n: '*' })
+          )[0].n,
+        ),
+      ).toBe(0);
+    });
+
     it('keeps one readiness snapshot per entity until it is discarded', async () => {
       const snapshot = (computedAt: string) => ({
         entityRef: 'component:default/snap',
@@ -273,10 +409,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('migrates down and up again', async () => {
-      const directory = resolvePackagePath(
-        '@rollback-guard/plugin-rollback-guard-backend',
-        'migrations',
-      );
+      const directory = MIGRATIONS_DIR;
       await knex.migrate.rollback({ directory }, true);
       expect(await knex.schema.hasTable('rollback_guard_deployments')).toBe(
         false,

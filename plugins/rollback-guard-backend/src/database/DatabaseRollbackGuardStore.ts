@@ -11,10 +11,15 @@ import {
   EvidenceSummary,
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { DeploymentCursor } from '@rollback-guard/plugin-rollback-guard-node';
+import {
+  DeploymentCursor,
+  StoredEvidence,
+} from '@rollback-guard/plugin-rollback-guard-node';
 import { Knex } from 'knex';
+import { sha256Hex } from '../ledger/sha256';
 import {
   DeploymentStateChange,
+  EvidenceKey,
   RollbackGuardStore,
 } from './RollbackGuardStore';
 
@@ -26,6 +31,7 @@ const migrationsDir = resolvePackagePath(
 const DEPLOYMENTS = 'rollback_guard_deployments';
 const EVENTS = 'rollback_guard_deployment_events';
 const EVIDENCE = 'rollback_guard_evidence';
+const CONTENTS = 'rollback_guard_evidence_contents';
 const READINESS = 'rollback_guard_readiness';
 // Keeps `whereIn` lists under SQLite's and PostgreSQL's parameter limits.
 const CHUNK = 500;
@@ -55,7 +61,16 @@ type EvidenceRow = {
   name: string;
   media_type: string | null;
   reference: string | null;
+  /** Before contents were kept once per entity; now always null. */
   content: string | null;
+  sha256: string | null;
+  size_bytes: number;
+};
+
+type ContentRow = {
+  entity_ref: string;
+  sha256: string;
+  content: string;
   size_bytes: number;
 };
 
@@ -161,19 +176,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
         traffic_percent: deployment.trafficPercent ?? null,
         occurred_at: new Date(deployment.startedAt),
       });
-      for (const batch of chunks(evidence)) {
-        await tx<EvidenceRow>(EVIDENCE).insert(
-          batch.map(item => ({
-            deployment_id: deployment.id,
-            kind: item.kind,
-            name: item.name,
-            media_type: item.mediaType ?? null,
-            reference: item.reference ?? null,
-            content: item.content ?? null,
-            size_bytes: Buffer.byteLength(item.content ?? '', 'utf8'),
-          })),
-        );
-      }
+      await this.insertEvidence(tx, deployment, evidence);
       return true;
     });
     const stored = await this.getDeployment(deployment.id);
@@ -181,6 +184,114 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
       throw new Error(`Deployment ${deployment.id} vanished after insert`);
     }
     return { deployment: stored, created };
+  }
+
+  private async insertEvidence(
+    tx: Knex.Transaction,
+    deployment: Deployment,
+    evidence: EvidenceItem[],
+  ): Promise<void> {
+    const hashed = evidence.map(item =>
+      item.content !== undefined && !item.sha256
+        ? { ...item, sha256: sha256Hex(item.content) }
+        : item,
+    );
+    const contents = new Map<string, ContentRow>();
+    for (const item of hashed) {
+      if (item.sha256 && item.content !== undefined) {
+        contents.set(item.sha256, {
+          entity_ref: deployment.entityRef,
+          sha256: item.sha256,
+          content: item.content,
+          size_bytes: Buffer.byteLength(item.content, 'utf8'),
+        });
+      }
+    }
+    for (const batch of chunks([...contents.values()])) {
+      await tx<ContentRow>(CONTENTS)
+        .insert(batch)
+        .onConflict(['entity_ref', 'sha256'])
+        .ignore();
+    }
+    // Items listed without content take their size from the stored copy.
+    const sizes = new Map<string, number>();
+    const hashes = [
+      ...new Set(hashed.flatMap(item => (item.sha256 ? [item.sha256] : []))),
+    ];
+    for (const batch of chunks(hashes)) {
+      const rows = await tx<ContentRow>(CONTENTS)
+        .select('sha256', 'size_bytes')
+        .where({ entity_ref: deployment.entityRef })
+        .whereIn('sha256', batch);
+      rows.forEach(row => sizes.set(row.sha256, Number(row.size_bytes)));
+    }
+    for (const batch of chunks(hashed)) {
+      await tx<EvidenceRow>(EVIDENCE).insert(
+        batch.map(item => ({
+          deployment_id: deployment.id,
+          kind: item.kind,
+          name: item.name,
+          media_type: item.mediaType ?? null,
+          reference: item.reference ?? null,
+          content: null,
+          sha256: item.sha256 ?? null,
+          size_bytes: item.sha256 ? sizes.get(item.sha256) ?? 0 : 0,
+        })),
+      );
+    }
+  }
+
+  async knownEvidence(
+    entityRef: string,
+    items: EvidenceKey[],
+  ): Promise<EvidenceKey[]> {
+    const key = (item: EvidenceKey) =>
+      `${item.kind}\u0000${item.name}\u0000${item.sha256}`;
+    const found = new Set<string>();
+    const hashes = [...new Set(items.map(item => item.sha256))];
+    for (const batch of chunks(hashes)) {
+      const rows: EvidenceKey[] = await this.db(`${EVIDENCE} as e`)
+        .join(`${DEPLOYMENTS} as d`, 'd.id', 'e.deployment_id')
+        .join(`${CONTENTS} as c`, function sameContent() {
+          this.on('c.entity_ref', '=', 'd.entity_ref').andOn(
+            'c.sha256',
+            '=',
+            'e.sha256',
+          );
+        })
+        .distinct('e.kind as kind', 'e.name as name', 'e.sha256 as sha256')
+        .where('d.entity_ref', entityRef)
+        .whereIn('e.sha256', batch);
+      rows.forEach(row => found.add(key(row)));
+    }
+    return items.filter(item => found.has(key(item)));
+  }
+
+  async readEvidence(
+    deployment: Pick<Deployment, 'id' | 'entityRef'>,
+    kind: EvidenceKind,
+  ): Promise<StoredEvidence[]> {
+    const rows: Array<EvidenceRow & { stored: string | null }> = await this.db(
+      `${EVIDENCE} as e`,
+    )
+      .leftJoin(`${CONTENTS} as c`, function sameContent() {
+        this.on('c.sha256', '=', 'e.sha256').andOnVal(
+          'c.entity_ref',
+          '=',
+          deployment.entityRef,
+        );
+      })
+      .select('e.*', 'c.content as stored')
+      .where({ 'e.deployment_id': deployment.id, 'e.kind': kind })
+      .orderBy('e.evidence_id');
+    return rows.map(row => ({
+      kind: row.kind as EvidenceKind,
+      name: row.name,
+      ...(row.media_type ? { mediaType: row.media_type } : {}),
+      ...(row.sha256 ? { sha256: row.sha256 } : {}),
+      ...(row.stored !== null ? { content: row.stored } : {}),
+      ...(row.reference ? { reference: row.reference } : {}),
+    }));
   }
 
   async getDeployment(id: string): Promise<Deployment | undefined> {
@@ -308,6 +419,18 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
         await tx(DEPLOYMENTS).whereIn('id', batch).delete();
       });
     }
+    if (doomed.length > 0) {
+      // Contents no remaining deployment of their entity lists.
+      await this.db(CONTENTS)
+        .whereNotExists(function listed() {
+          this.select('e.evidence_id')
+            .from(`${EVIDENCE} as e`)
+            .join(`${DEPLOYMENTS} as d`, 'd.id', 'e.deployment_id')
+            .whereRaw(`d.entity_ref = ${CONTENTS}.entity_ref`)
+            .andWhereRaw(`e.sha256 = ${CONTENTS}.sha256`);
+        })
+        .delete();
+    }
     return doomed.length;
   }
 
@@ -344,6 +467,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
           'name',
           'media_type',
           'reference',
+          'sha256',
           'size_bytes',
         )
         .whereIn('deployment_id', batch)
@@ -354,6 +478,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
           kind: item.kind as EvidenceKind,
           name: item.name,
           ...(item.media_type ? { mediaType: item.media_type } : {}),
+          ...(item.sha256 ? { sha256: item.sha256 } : {}),
           ...(item.reference ? { reference: item.reference } : {}),
           sizeBytes: Number(item.size_bytes),
         });

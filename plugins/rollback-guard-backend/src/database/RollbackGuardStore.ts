@@ -2,9 +2,20 @@ import {
   Deployment,
   DeploymentState,
   EvidenceItem,
+  EvidenceKind,
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { DeploymentCursor } from '@rollback-guard/plugin-rollback-guard-node';
+import {
+  DeploymentCursor,
+  StoredEvidence,
+} from '@rollback-guard/plugin-rollback-guard-node';
+
+/**
+ * What names one stored evidence content: its kind, name and hash.
+ *
+ * @internal
+ */
+export type EvidenceKey = { kind: EvidenceKind; name: string; sha256: string };
 
 /**
  * A state change of a deployment, as the ledger applies it.
@@ -37,6 +48,19 @@ export interface RollbackGuardStore {
     evidence: EvidenceItem[],
   ): Promise<{ deployment: Deployment; created: boolean }>;
   getDeployment(id: string): Promise<Deployment | undefined>;
+  /**
+   * Which of these items an earlier deployment of the entity stored, with
+   * the same kind, name and content hash.
+   */
+  knownEvidence(
+    entityRef: string,
+    items: EvidenceKey[],
+  ): Promise<EvidenceKey[]>;
+  /** A deployment's evidence of one kind, with contents, in recorded order. */
+  readEvidence(
+    deployment: Pick<Deployment, 'id' | 'entityRef'>,
+    kind: EvidenceKind,
+  ): Promise<StoredEvidence[]>;
   /**
    * Applies a state change if the deployment is still in `expectedState`;
    * returns false when another writer changed it first.

@@ -10,12 +10,14 @@ import {
   ANNOTATION_ENVIRONMENTS,
   DEPLOYMENT_TRANSITIONS,
   Deployment,
+  EvidenceItem,
   FINISHED_DEPLOYMENT_STATES,
   parseAnnotationList,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { RollbackGuardStore } from '../database/RollbackGuardStore';
 import { EntityReader } from '../service/EntityReader';
 import { RecordDeploymentBody, StateChangeBody } from './schemas';
+import { sha256Hex } from './sha256';
 
 /**
  * Evidence over the configured size limit: refused whole, never truncated.
@@ -126,7 +128,7 @@ export class LedgerService {
 
     const result = await this.options.store.recordDeployment(
       deployment,
-      input.evidence,
+      await this.resolveEvidence(entityRef, input.evidence),
     );
     if (result.created) {
       await this.changed(result.deployment);
@@ -146,6 +148,55 @@ export class LedgerService {
       }
     }
     return result;
+  }
+
+  /**
+   * Hashes what comes with content and makes sure that what comes without
+   * was stored before for this entity, under the same kind and name.
+   */
+  private async resolveEvidence(
+    entityRef: string,
+    items: RecordDeploymentBody['evidence'],
+  ): Promise<EvidenceItem[]> {
+    const mismatched: string[] = [];
+    const resolved = items.map(item => {
+      if (item.content === undefined) return item;
+      const sha256 = sha256Hex(item.content);
+      if (item.sha256 && item.sha256 !== sha256) {
+        mismatched.push(`${item.name} (its content hashes to ${sha256})`);
+      }
+      return { ...item, sha256 };
+    });
+    if (mismatched.length > 0) {
+      throw new InputError(
+        `Invalid body: body.evidence: sha256 does not match the content of ${mismatched.join(
+          ', ',
+        )}`,
+      );
+    }
+    const byHash = resolved.flatMap(item =>
+      item.content === undefined && item.sha256
+        ? [{ kind: item.kind, name: item.name, sha256: item.sha256 }]
+        : [],
+    );
+    if (byHash.length > 0) {
+      const known = new Set(
+        (await this.options.store.knownEvidence(entityRef, byHash)).map(
+          key => `${key.kind}:${key.name}:${key.sha256}`,
+        ),
+      );
+      const unknown = byHash.filter(
+        key => !known.has(`${key.kind}:${key.name}:${key.sha256}`),
+      );
+      if (unknown.length > 0) {
+        throw new InputError(
+          `Invalid body: body.evidence lists without content what no earlier deployment of ${entityRef} stored: ${unknown
+            .map(key => `${key.kind} "${key.name}" (sha256 ${key.sha256})`)
+            .join(', ')}; send the content of each once`,
+        );
+      }
+    }
+    return resolved;
   }
 
   async changeState(id: string, input: StateChangeBody): Promise<Deployment> {

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { fakeCatalog } from '../__testUtils__/fakeCatalog';
 import { testModule } from '../__testUtils__/modules';
 import { rollbackGuardPlugin } from '../plugin';
+import { sha256Hex } from './sha256';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 
@@ -178,7 +179,7 @@ describe('the deployment ledger API', () => {
       [
         'evidence without content or reference',
         { evidence: [{ kind: 'sbom', name: 'sbom' }] },
-        'body.evidence.0: needs content or a reference',
+        'body.evidence.0: needs content, a reference, or the sha256',
       ],
       [
         'finishing before starting',
@@ -274,10 +275,125 @@ describe('the deployment ledger API', () => {
       );
       expect(response.status).toBe(201);
       expect(response.body.evidence).toEqual([
-        { kind: 'migration', name: '1.sql', sizeBytes: 9 },
+        {
+          kind: 'migration',
+          name: '1.sql',
+          sha256: sha256Hex('select 1;'),
+          sizeBytes: 9,
+        },
       ]);
       // Recorded after the fact without its end: the duration is unknown.
       expect(response.body.finishedAt).toBeUndefined();
+    });
+
+    it('takes evidence an earlier deployment of the entity stored by name and hash alone', async () => {
+      const first = 'create table refunds (id int);';
+      const second = 'alter table refunds add column note text;';
+      expect(
+        (
+          await record(
+            body({
+              id: 'cumulative-1',
+              startedAt: '2026-11-03T00:00:00Z',
+              state: 'succeeded',
+              evidence: [{ kind: 'migration', name: '1.sql', content: first }],
+            }),
+          )
+        ).status,
+      ).toBe(201);
+      const next = await record(
+        body({
+          id: 'cumulative-2',
+          startedAt: '2026-11-04T00:00:00Z',
+          state: 'succeeded',
+          evidence: [
+            { kind: 'migration', name: '1.sql', sha256: sha256Hex(first) },
+            {
+              kind: 'migration',
+              name: '2.sql',
+              content: second,
+              sha256: sha256Hex(second),
+            },
+          ],
+        }),
+      );
+      expect(next.status).toBe(201);
+      expect(
+        next.body.evidence.map((e: { sizeBytes: number }) => e.sizeBytes),
+      ).toEqual([Buffer.byteLength(first), Buffer.byteLength(second)]);
+    });
+
+    it('answers 400 naming what is listed without content and was never stored for the entity', async () => {
+      const response = await record(
+        body({
+          id: 'by-hash-unknown',
+          evidence: [
+            { kind: 'migration', name: '1.sql', content: 'select 1;' },
+            { kind: 'migration', name: '7_orders.sql', sha256: 'c'.repeat(64) },
+          ],
+        }),
+      );
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toContain(
+        `migration "7_orders.sql" (sha256 ${'c'.repeat(64)})`,
+      );
+      // Known content under another entity does not count.
+      const elsewhere = await record(
+        body({
+          id: 'by-hash-elsewhere',
+          entityRef: 'component:default/checkout-web',
+          evidence: [
+            {
+              kind: 'migration',
+              name: '1.sql',
+              sha256: sha256Hex('select 1;'),
+            },
+          ],
+        }),
+      );
+      expect(elsewhere.status).toBe(400);
+      expect(elsewhere.body.error.message).toContain('migration "1.sql"');
+      const page = await history({
+        entityRef: 'component:default/payments-api',
+      });
+      expect(page.body.items.map((d: Deployment) => d.id)).not.toContain(
+        'by-hash-unknown',
+      );
+    });
+
+    it('answers 400 for a sha256 that does not match the content, or a name listed twice', async () => {
+      const mismatch = await record(
+        body({
+          id: 'bad-hash',
+          evidence: [
+            {
+              kind: 'migration',
+              name: '1.sql',
+              content: 'select 1;',
+              sha256: 'd'.repeat(64),
+            },
+          ],
+        }),
+      );
+      expect(mismatch.status).toBe(400);
+      expect(mismatch.body.error.message).toContain(
+        `sha256 does not match the content of 1.sql (its content hashes to ${sha256Hex(
+          'select 1;',
+        )})`,
+      );
+      const twice = await record(
+        body({
+          id: 'twice',
+          evidence: [
+            { kind: 'migration', name: '1.sql', content: 'select 1;' },
+            { kind: 'migration', name: '1.sql', content: 'select 2;' },
+          ],
+        }),
+      );
+      expect(twice.status).toBe(400);
+      expect(twice.body.error.message).toContain(
+        'body.evidence.1.name: lists migration "1.sql" more than once',
+      );
     });
   });
 

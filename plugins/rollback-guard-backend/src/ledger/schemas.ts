@@ -9,6 +9,12 @@ import {
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { z } from 'zod';
 
+/**
+ * Evidence items per deployment: every migration a version ships, its API
+ * definitions and SBOMs.
+ */
+export const MAX_EVIDENCE_ITEMS = 5000;
+
 const isoDateTime = z.string().datetime({
   offset: true,
   message: 'must be an ISO 8601 date-time, e.g. 2026-11-23T10:00:00Z',
@@ -35,11 +41,44 @@ const evidenceItem = z
     name: z.string().min(1).max(255),
     mediaType: z.string().max(255).optional(),
     content: z.string().optional(),
+    sha256: z
+      .string()
+      .regex(
+        /^[a-f0-9]{64}$/,
+        'must be the SHA-256 of the content, 64 lowercase hex digits',
+      )
+      .optional(),
     reference: z.string().min(1).max(2048).optional(),
   })
   .strict()
-  .refine(item => item.content !== undefined || item.reference !== undefined, {
-    message: 'needs content or a reference',
+  .refine(
+    item =>
+      item.content !== undefined ||
+      item.reference !== undefined ||
+      item.sha256 !== undefined,
+    {
+      message:
+        'needs content, a reference, or the sha256 of content an earlier deployment of the entity stored',
+    },
+  );
+
+/** One entry per kind and name: the name identifies the item. */
+const evidenceList = z
+  .array(evidenceItem)
+  .max(MAX_EVIDENCE_ITEMS)
+  .superRefine((items, ctx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const key = `${item.kind}:${item.name}`;
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [index, 'name'],
+          message: `lists ${item.kind} "${item.name}" more than once`,
+        });
+      }
+      seen.add(key);
+    });
   });
 
 /** The body of `POST /ledger/deployments`. */
@@ -81,7 +120,7 @@ export const recordDeploymentBody = z
     triggeredBy: z.string().min(1).max(255).optional(),
     startedAt: isoDateTime.optional(),
     finishedAt: isoDateTime.optional(),
-    evidence: z.array(evidenceItem).max(200).default([]),
+    evidence: evidenceList.default([]),
   })
   .strict();
 

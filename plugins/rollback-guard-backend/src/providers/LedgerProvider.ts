@@ -2,8 +2,13 @@ import {
   DeploymentCursor,
   DeploymentProvider,
   DeploymentProviderRequest,
+  EvidenceReader,
+  StoredEvidence,
 } from '@rollback-guard/plugin-rollback-guard-node';
-import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
+import {
+  Deployment,
+  EvidenceKind,
+} from '@rollback-guard/plugin-rollback-guard-common';
 import { RollbackGuardStore } from '../database/RollbackGuardStore';
 
 /**
@@ -11,7 +16,7 @@ import { RollbackGuardStore } from '../database/RollbackGuardStore';
  *
  * @internal
  */
-export class LedgerProvider implements DeploymentProvider {
+export class LedgerProvider implements DeploymentProvider, EvidenceReader {
   static readonly ID = 'ledger';
   readonly id = LedgerProvider.ID;
   readonly title = 'Deployment ledger';
@@ -36,5 +41,14 @@ export class LedgerProvider implements DeploymentProvider {
       limit: request.limit,
       before: request.before,
     });
+  }
+
+  /** Evidence is what CI recorded in the ledger; other providers have none. */
+  async list(
+    deployment: Deployment,
+    kind: EvidenceKind,
+  ): Promise<StoredEvidence[]> {
+    if (deployment.provider && deployment.provider !== this.id) return [];
+    return this.store.readEvidence(deployment, kind);
   }
 }

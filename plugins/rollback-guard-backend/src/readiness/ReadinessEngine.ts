@@ -8,6 +8,7 @@ import {
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import {
+  EvidenceReader,
   ReadinessCheck,
   ReadinessCheckContext,
 } from '@rollback-guard/plugin-rollback-guard-node';
@@ -69,6 +70,7 @@ export class ReadinessEngine {
     private readonly options: {
       rollouts: RolloutService;
       checks: CheckRegistry;
+      evidence: EvidenceReader;
       candidates: number;
       checkTimeoutMs: number;
       logger: LoggerService;
@@ -170,6 +172,7 @@ export class ReadinessEngine {
       environment: current.environment,
       current,
       candidate,
+      evidence: this.options.evidence,
     };
     const applicable = this.options.checks
       .all()
@@ -220,6 +223,7 @@ export class ReadinessEngine {
       ...(outcome.blocking && outcome.status === 'fail'
         ? { blocking: true }
         : {}),
+      ...(outcome.findings?.length ? { findings: outcome.findings } : {}),
     };
   }
 }
