@@ -10,6 +10,7 @@
  */
 'use strict';
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -17,7 +18,8 @@ const BASE =
   process.env.ROLLBACK_GUARD_URL ?? 'http://localhost:7007/api/rollback-guard';
 const TOKEN =
   process.env.ROLLBACK_GUARD_TOKEN ?? 'rollback-guard-example-ci-token';
-const DATA = path.resolve(__dirname, '..', 'examples', 'deployments.json');
+const EXAMPLES = path.resolve(__dirname, '..', 'examples');
+const DATA = path.join(EXAMPLES, 'deployments.json');
 const MINUTE = 60 * 1000;
 const WAIT_MS = 5 * MINUTE;
 
@@ -62,15 +64,65 @@ async function record(body, deadline) {
   }
 }
 
+/**
+ * Evidence as CI builds it (docs/recording-deployments.md), each item with
+ * its SHA-256; the content goes only with the first deployment that lists it.
+ */
+function evidenceItem(entityRef, item, sent) {
+  const sha256 = crypto.createHash('sha256').update(item.content).digest('hex');
+  const key = `${entityRef} ${item.kind} ${item.name} ${sha256}`;
+  const { content, ...rest } = item;
+  if (sent.has(key)) return { ...rest, sha256 };
+  sent.add(key);
+  return { ...rest, sha256, content };
+}
+
+/** A version's migrations, in apply order, and its API definitions. */
+function evidenceOf(entityRef, migrations = [], apiDefinitions = {}, sent) {
+  const name = entityRef.split('/').pop();
+  const read = (...parts) =>
+    fs.readFileSync(path.join(EXAMPLES, ...parts), 'utf8');
+  return [
+    ...migrations.map(file => ({
+      kind: 'migration',
+      name: file,
+      mediaType: 'application/sql',
+      content: read('migrations', name, file),
+    })),
+    ...Object.entries(apiDefinitions).map(([api, file]) => ({
+      kind: 'api-definition',
+      name: `api:default/${api}`,
+      mediaType: 'application/vnd.oai.openapi+yaml',
+      content: read('apis', file),
+    })),
+  ].map(item => evidenceItem(entityRef, item, sent));
+}
+
 async function main() {
   const { deployments } = JSON.parse(fs.readFileSync(DATA, 'utf8'));
   const deadline = Date.now() + WAIT_MS;
   await waitForBackend(deadline);
   const now = Date.now();
+  const sent = new Set();
   for (const item of deployments) {
-    const { startedMinutesAgo, durationMinutes, events = [], ...fields } = item;
+    const {
+      startedMinutesAgo,
+      durationMinutes,
+      events = [],
+      migrations,
+      apiDefinitions,
+      ...fields
+    } = item;
     const started = now - startedMinutesAgo * MINUTE;
     const body = { ...fields, startedAt: new Date(started).toISOString() };
+    if (migrations || apiDefinitions) {
+      body.evidence = evidenceOf(
+        item.entityRef,
+        migrations,
+        apiDefinitions,
+        sent,
+      );
+    }
     if (durationMinutes !== undefined) {
       body.finishedAt = new Date(
         started + durationMinutes * MINUTE,

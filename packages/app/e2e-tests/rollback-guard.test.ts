@@ -164,6 +164,59 @@ test('against a real registry: low where the image is there, blocked where its m
   });
 });
 
+test('a rollback across a dropped column is blocked, with the finding on the tab', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  // fulfilment-api 1.1.0 dropped orders.legacy_ref, which 1.0.0 reads.
+  const reason =
+    'Schema compatibility: orders.legacy_ref was dropped by 002_drop_orders_legacy_ref.sql; 1.0.0 reads it';
+  await page.goto('/catalog/default/component/fulfilment-api');
+  await expect(rollbackGuardCard(page).getByText(reason).first()).toBeVisible();
+
+  await page.goto('/catalog/default/component/fulfilment-api/rollback-guard');
+  const candidate = page.getByRole('region', { name: 'Candidate 1.0.0' });
+  await expect(candidate.getByText('blocked', { exact: true })).toBeVisible();
+  await candidate.getByRole('button', { name: /Schema compatibility/ }).click();
+  const finding = candidate
+    .getByRole('list', { name: 'Findings' })
+    .getByRole('listitem')
+    .filter({ hasText: 'ban-drop-column' });
+  await expect(
+    finding.getByText('002_drop_orders_legacy_ref.sql'),
+  ).toBeVisible();
+  await expect(
+    finding.getByLabel('Statement in 002_drop_orders_legacy_ref.sql'),
+  ).toContainText('ALTER TABLE orders DROP COLUMN legacy_ref');
+  await page.screenshot({
+    path: testInfo.outputPath('fulfilment-api.png'),
+    fullPage: true,
+  });
+});
+
+test('going back across an endpoint its consumers use is high risk, naming them', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  // payments-api 1.5.0 added POST /payments/{id}/refunds; three services consume the API.
+  await page.goto('/catalog/default/component/payments-api/rollback-guard');
+  const candidate = page
+    .getByRole('region', { name: 'Candidate 1.4.2' })
+    .first();
+  await expect(candidate.getByText('high risk')).toBeVisible();
+  await expect(
+    candidate.getByText(
+      /API compatibility: Going back to 1\.4\.2 removes POST \/payments\/\{.*\}\/refunds, which .*checkout-web.* consume/,
+    ),
+  ).toBeVisible();
+  await candidate.getByRole('button', { name: /API compatibility/ }).click();
+  const finding = candidate
+    .getByRole('list', { name: 'Findings' })
+    .getByRole('listitem')
+    .first();
+  await expect(finding.getByRole('link', { name: 'orders-api' })).toBeVisible();
+});
+
 test('a guest requests a rollback and sees it waiting for approval', async ({
   page,
 }, testInfo) => {

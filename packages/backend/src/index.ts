@@ -40,6 +40,16 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // Rollback Guard
 backend.add(import('@rollback-guard/plugin-rollback-guard-backend'));
+backend.add(
+  import(
+    '@rollback-guard/plugin-rollback-guard-backend-module-schema-compatibility'
+  ),
+);
+backend.add(
+  import(
+    '@rollback-guard/plugin-rollback-guard-backend-module-api-compatibility'
+  ),
+);
 // Receives the example services' approved actions (examples only)
 backend.add(examplePipelinePlugin);
 

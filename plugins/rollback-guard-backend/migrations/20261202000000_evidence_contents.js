@@ -5,7 +5,7 @@ const crypto = require('node:crypto');
  * Evidence contents kept once per entity by SHA-256: CI lists every
  * migration a version ships with each deployment, and long histories would
  * otherwise store the same files again and again. The evidence rows keep the
- * name, kind and hash; earlier rows' inline contents move here.
+ * name, kind, hash and origin; earlier rows' inline contents move here.
  *
  * @param {import('knex').Knex} knex
  */
@@ -20,6 +20,9 @@ exports.up = async function up(knex) {
   });
   await knex.schema.alterTable('rollback_guard_evidence', table => {
     table.string('sha256', 64).nullable();
+    // Absent when CI attached the item; `catalog-snapshot` when the backend
+    // copied an API definition from the catalog at record time.
+    table.string('origin', 32).nullable();
   });
   await knex.schema.alterTable('rollback_guard_evidence', table => {
     table.index(['name', 'sha256'], 'rollback_guard_evidence_name_sha_idx');
@@ -71,6 +74,7 @@ exports.down = async function down(knex) {
   await knex.schema.alterTable('rollback_guard_evidence', table => {
     table.dropIndex(['name', 'sha256'], 'rollback_guard_evidence_name_sha_idx');
     table.dropColumn('sha256');
+    table.dropColumn('origin');
   });
   await knex.schema.dropTable('rollback_guard_evidence_contents');
 };

@@ -115,6 +115,66 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
 ];
 
 /**
+ * The kinds of API definition Rollback Guard compares, as the catalog's API
+ * entities name them in `spec.type`.
+ *
+ * @public
+ */
+export type ApiDefinitionType = 'openapi' | 'graphql' | 'asyncapi' | 'grpc';
+
+/**
+ * The media type of an API definition of this type; JSON or YAML by the
+ * content's first character.
+ *
+ * @public
+ */
+export function apiDefinitionMediaType(
+  type: ApiDefinitionType,
+  content: string,
+): string {
+  const json = content.trimStart().startsWith('{');
+  switch (type) {
+    case 'openapi':
+      return `application/vnd.oai.openapi${json ? '+json' : '+yaml'}`;
+    case 'asyncapi':
+      return `application/vnd.aai.asyncapi${json ? '+json' : '+yaml'}`;
+    case 'graphql':
+      return 'application/graphql';
+    default:
+      return 'text/x-protobuf';
+  }
+}
+
+/**
+ * The API definition type a media type names, or undefined for another.
+ *
+ * @public
+ */
+export function apiDefinitionTypeOf(
+  mediaType: string | undefined,
+): ApiDefinitionType | undefined {
+  const base = mediaType?.split(';')[0].trim().toLocaleLowerCase('en-US');
+  if (!base) return undefined;
+  if (base.startsWith('application/vnd.oai.openapi')) return 'openapi';
+  if (base.startsWith('application/vnd.aai.asyncapi')) return 'asyncapi';
+  if (base === 'application/graphql') return 'graphql';
+  if (base === 'application/x-protobuf' || base === 'text/x-protobuf') {
+    return 'grpc';
+  }
+  return undefined;
+}
+
+/**
+ * Where an evidence item came from: absent when CI attached it; `catalog-snapshot`
+ * when the backend copied the catalog's API definition as the deployment was
+ * recorded without one (lower confidence: the catalog may have moved on
+ * before or after the version shipped).
+ *
+ * @public
+ */
+export type EvidenceOrigin = 'catalog-snapshot';
+
+/**
  * A piece of evidence attached to a deployment: a migration file, an API
  * definition, or an SBOM (inline, or as a reference to where it is stored).
  * The ledger keeps each content once per entity, by its SHA-256: an item
@@ -135,6 +195,8 @@ export type EvidenceItem = {
   sha256?: string;
   /** Where the evidence is stored, e.g. an OCI reference for an SBOM. */
   reference?: string;
+  /** Absent when CI attached it. */
+  origin?: EvidenceOrigin;
 };
 
 /**
@@ -148,6 +210,7 @@ export type EvidenceSummary = {
   mediaType?: string;
   sha256?: string;
   reference?: string;
+  origin?: EvidenceOrigin;
   sizeBytes: number;
 };
 

@@ -60,6 +60,8 @@ export type CheckFinding = {
   codeLanguage?: 'sql';
   /** Other names of the rule, e.g. the Atlas analyzer code `DS103`. */
   references?: string[];
+  /** Catalog entities concerned, e.g. the consumers of a removed operation. */
+  entityRefs?: string[];
 };
 
 /**

@@ -6,6 +6,7 @@ import {
   CheckStatus,
   Deployment,
   EvidenceKind,
+  EvidenceOrigin,
 } from '@rollback-guard/plugin-rollback-guard-common';
 
 /**
@@ -21,6 +22,8 @@ export type StoredEvidence = {
   sha256?: string;
   content?: string;
   reference?: string;
+  /** Absent when CI attached it. */
+  origin?: EvidenceOrigin;
 };
 
 /**

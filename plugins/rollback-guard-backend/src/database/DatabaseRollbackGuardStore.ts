@@ -8,6 +8,7 @@ import {
   DeploymentStrategy,
   EvidenceItem,
   EvidenceKind,
+  EvidenceOrigin,
   EvidenceSummary,
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
@@ -64,6 +65,7 @@ type EvidenceRow = {
   /** Before contents were kept once per entity; now always null. */
   content: string | null;
   sha256: string | null;
+  origin: string | null;
   size_bytes: number;
 };
 
@@ -235,6 +237,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
           reference: item.reference ?? null,
           content: null,
           sha256: item.sha256 ?? null,
+          origin: item.origin ?? null,
           size_bytes: item.sha256 ? sizes.get(item.sha256) ?? 0 : 0,
         })),
       );
@@ -291,6 +294,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
       ...(row.sha256 ? { sha256: row.sha256 } : {}),
       ...(row.stored !== null ? { content: row.stored } : {}),
       ...(row.reference ? { reference: row.reference } : {}),
+      ...(row.origin ? { origin: row.origin as EvidenceOrigin } : {}),
     }));
   }
 
@@ -468,6 +472,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
           'media_type',
           'reference',
           'sha256',
+          'origin',
           'size_bytes',
         )
         .whereIn('deployment_id', batch)
@@ -480,6 +485,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
           ...(item.media_type ? { mediaType: item.media_type } : {}),
           ...(item.sha256 ? { sha256: item.sha256 } : {}),
           ...(item.reference ? { reference: item.reference } : {}),
+          ...(item.origin ? { origin: item.origin as EvidenceOrigin } : {}),
           sizeBytes: Number(item.size_bytes),
         });
         byDeployment.set(item.deployment_id, list);

@@ -17,6 +17,7 @@ import {
 import { RollbackGuardStore } from '../database/RollbackGuardStore';
 import { EntityReader } from '../service/EntityReader';
 import { RecordDeploymentBody, StateChangeBody } from './schemas';
+import { catalogApiSnapshot } from './apiSnapshot';
 import { sha256Hex } from './sha256';
 
 /**
@@ -126,10 +127,18 @@ export class LedgerService {
       );
     }
 
-    const result = await this.options.store.recordDeployment(
-      deployment,
-      await this.resolveEvidence(entityRef, input.evidence),
-    );
+    const evidence = await this.resolveEvidence(entityRef, input.evidence);
+    const snapshot = await catalogApiSnapshot({
+      entity,
+      attached: evidence,
+      entities: this.options.entities,
+      credentials: await this.options.auth.getOwnServiceCredentials(),
+      logger: this.options.logger,
+    });
+    const result = await this.options.store.recordDeployment(deployment, [
+      ...evidence,
+      ...snapshot,
+    ]);
     if (result.created) {
       await this.changed(result.deployment);
     }

@@ -60,22 +60,31 @@ export class EntityReader {
     entityRefs: string[],
     credentials: BackstageCredentials,
   ): Promise<Set<string>> {
+    const entities = await this.getEntities(entityRefs, credentials, [
+      'kind',
+      'metadata.namespace',
+      'metadata.name',
+    ]);
+    return new Set(entities.map(entity => stringifyEntityRef(entity)));
+  }
+
+  /** The entities of these refs that exist and the caller may see. */
+  async getEntities(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+    fields?: string[],
+  ): Promise<Entity[]> {
     if (entityRefs.length === 0) {
-      return new Set();
+      return [];
     }
     const { token } = await this.options.auth.getPluginRequestToken({
       onBehalfOf: credentials,
       targetPluginId: 'catalog',
     });
     const { items } = await this.options.catalog.getEntitiesByRefs(
-      {
-        entityRefs,
-        fields: ['kind', 'metadata.namespace', 'metadata.name'],
-      },
+      { entityRefs, ...(fields ? { fields } : {}) },
       { token },
     );
-    return new Set(
-      items.flatMap(entity => (entity ? [stringifyEntityRef(entity)] : [])),
-    );
+    return items.flatMap(entity => (entity ? [entity] : []));
   }
 }

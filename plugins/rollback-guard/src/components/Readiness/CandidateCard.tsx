@@ -15,6 +15,7 @@ import {
   CheckResult,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { useId } from 'react';
+import { CheckFindings } from '../CheckFindings';
 import { Age, CheckStatusLabel, Version } from '../DeploymentParts';
 import { formatDuration, formatTimestamp } from '../format';
 import { RiskBadge } from '../RiskBadge';
@@ -95,6 +96,9 @@ function CheckItem(props: { check: CheckResult }) {
       <AccordionDetails className={classes.details}>
         {check.details && (
           <Typography variant="body2">{check.details}</Typography>
+        )}
+        {check.findings && check.findings.length > 0 && (
+          <CheckFindings findings={check.findings} />
         )}
         {check.evidence.length > 0 ? (
           <EvidenceList evidence={check.evidence} />

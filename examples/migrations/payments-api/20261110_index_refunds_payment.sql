@@ -1,0 +1,1 @@
+CREATE INDEX refunds_payment_id_idx ON refunds (payment_id);

@@ -1,0 +1,7 @@
+export { classifyMigrations } from './classify';
+export type {
+  ClassifyMigrationsInput,
+  SchemaDialect,
+  SchemaFinding,
+  SchemaMigration,
+} from './types';

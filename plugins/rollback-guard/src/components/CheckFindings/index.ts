@@ -1,0 +1,1 @@
+export { CheckFindings } from './CheckFindings';
