@@ -167,11 +167,9 @@ export class ApiCompatibilityCheck implements ReadinessCheck {
     const name = displayName(ref);
     const current = definitionOf(now, ref);
     const candidate = definitionOf(then, ref);
-    const missing = !candidate
-      ? version
-      : !current
-      ? 'the current version'
-      : '';
+    let missing = '';
+    if (!candidate) missing = version;
+    else if (!current) missing = 'the current version';
     if (missing || !current?.content || !candidate?.content) {
       return unknownPart(
         `No definition of ${name} for ${
