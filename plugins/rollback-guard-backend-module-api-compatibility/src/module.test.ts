@@ -206,6 +206,18 @@ describe('the api-compatibility module in a backend with a real catalog', () => 
     });
   });
 
+  it('passes a candidate deployed against a consumed API that has only grown since', async () => {
+    await deploy('orders-api', '1.0.0', 'succeeded', [
+      { name: 'payments-api', content: V1 },
+    ]);
+    await deploy('orders-api', '1.1.0', 'failed');
+    const check = (await apiCheck('orders-api'))!;
+    expect(check.status).toBe('pass');
+    expect(check.summary).toBe(
+      'No API loses anything its consumers use in 1.0.0',
+    );
+  });
+
   it('is unknown when no definition of a provided API exists for the candidate', async () => {
     await deploy('ghost-service', '1.0.0', 'succeeded');
     await deploy('ghost-service', '1.1.0', 'failed');
