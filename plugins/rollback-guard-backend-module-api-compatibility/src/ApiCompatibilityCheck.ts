@@ -9,6 +9,7 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  API_DEFINITION_TYPES,
   ApiDefinitionType,
   apiDefinitionTypeOf,
   CheckEvidence,
@@ -22,13 +23,6 @@ import {
   StoredEvidence,
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { ApiChange, compareApiDefinitions } from './compare';
-
-const TYPES: readonly string[] = [
-  'openapi',
-  'graphql',
-  'asyncapi',
-  'grpc',
-] satisfies ApiDefinitionType[];
 
 const WORST: CheckStatus[] = ['fail', 'unknown', 'warn', 'pass'];
 
@@ -366,7 +360,8 @@ function typeOf(
   const byMediaType = apiDefinitionTypeOf(item.mediaType);
   if (byMediaType) return byMediaType;
   const type = api?.spec?.type;
-  return typeof type === 'string' && TYPES.includes(type)
+  return typeof type === 'string' &&
+    (API_DEFINITION_TYPES as readonly string[]).includes(type)
     ? (type as ApiDefinitionType)
     : undefined;
 }

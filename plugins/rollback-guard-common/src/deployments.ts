@@ -123,6 +123,16 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
 export type ApiDefinitionType = 'openapi' | 'graphql' | 'asyncapi' | 'grpc';
 
 /**
+ * @public
+ */
+export const API_DEFINITION_TYPES: readonly ApiDefinitionType[] = [
+  'openapi',
+  'graphql',
+  'asyncapi',
+  'grpc',
+];
+
+/**
  * The media type of an API definition of this type; JSON or YAML by the
  * content's first character.
  *

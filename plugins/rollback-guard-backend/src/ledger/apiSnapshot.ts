@@ -10,18 +10,12 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
+  API_DEFINITION_TYPES,
   ApiDefinitionType,
   apiDefinitionMediaType,
   EvidenceItem,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { EntityReader } from '../service/EntityReader';
-
-const COMPARED_TYPES: readonly string[] = [
-  'openapi',
-  'graphql',
-  'asyncapi',
-  'grpc',
-] satisfies ApiDefinitionType[];
 
 /**
  * The catalog's current definitions of the APIs an entity provides and
@@ -75,7 +69,7 @@ export async function catalogApiSnapshot(options: {
     const definition = api.spec?.definition;
     if (
       typeof type !== 'string' ||
-      !COMPARED_TYPES.includes(type) ||
+      !(API_DEFINITION_TYPES as readonly string[]).includes(type) ||
       typeof definition !== 'string'
     ) {
       return [];
