@@ -15,7 +15,7 @@ import {
   CountingServer,
   startCountingServer,
 } from '../../__testUtils__/testServers';
-import { ResolveAddresses } from '../../outbound/AddressGuard';
+import { ResolveAddresses } from '@rollback-guard/plugin-rollback-guard-node';
 import { verifyWebhookSignature, WebhookExecutor } from './WebhookExecutor';
 
 const SECRET = 'hmac-key-7c1d9e52b0a84f3e';

@@ -9,8 +9,12 @@ import {
   validateRollbackGuardAnnotations,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AddressGuard, ResolveAddresses } from '../../outbound/AddressGuard';
-import { exchange, ExchangeError } from '../../outbound/exchange';
+import {
+  AddressGuard,
+  exchange,
+  ExchangeError,
+  ResolveAddresses,
+} from '@rollback-guard/plugin-rollback-guard-node';
 
 const CONFIG_KEY = 'rollbackGuard.actions.webhooks';
 const FORMATS = ['generic', 'github-workflow-dispatch'] as const;

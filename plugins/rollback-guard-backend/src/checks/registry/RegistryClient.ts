@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
-import { exchange, ExchangeError } from '../../outbound/exchange';
+import {
+  exchange,
+  ExchangeError,
+} from '@rollback-guard/plugin-rollback-guard-node';
 import { digestProblem } from './imageReference';
 import {
   HostDecision,

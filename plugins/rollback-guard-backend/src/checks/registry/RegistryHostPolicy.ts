@@ -1,15 +1,18 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { LookupFunction } from 'node:net';
-import { AddressGuard, ResolveAddresses } from '../../outbound/AddressGuard';
+import {
+  AddressGuard,
+  ResolveAddresses,
+} from '@rollback-guard/plugin-rollback-guard-node';
 
 // The address rule is shared with every other outbound call; these names
 // stay importable from here for the registry code and its tests.
 export {
   AddressRefusedError,
   classifyAddress,
-} from '../../outbound/AddressGuard';
-export type { ResolveAddresses } from '../../outbound/AddressGuard';
+} from '@rollback-guard/plugin-rollback-guard-node';
+export type { ResolveAddresses } from '@rollback-guard/plugin-rollback-guard-node';
 
 const CONFIG_KEY = 'rollbackGuard.registries';
 

@@ -5,7 +5,7 @@ import { isIP, LookupFunction } from 'node:net';
  * Resolves a host name to all its addresses, like
  * `dns.promises.lookup(name, { all: true })`.
  *
- * @internal
+ * @public
  */
 export type ResolveAddresses = (hostname: string) => Promise<LookupAddress[]>;
 
@@ -13,7 +13,7 @@ export type ResolveAddresses = (hostname: string) => Promise<LookupAddress[]>;
  * Thrown from the connection-time lookup when a host resolves to an address
  * the guard refuses; callers turn it into a "not allowed" result.
  *
- * @internal
+ * @public
  */
 export class AddressRefusedError extends Error {
   readonly code = 'ERR_ROLLBACK_GUARD_ADDRESS_REFUSED';
@@ -102,7 +102,7 @@ function inRange(bytes: number[], { bytes: prefix, bits }: Range): boolean {
  * `private`, ...), or undefined for a public one. Anything that is not an
  * IP address is refused as `not an IP address`.
  *
- * @internal
+ * @public
  */
 export function classifyAddress(address: string): string | undefined {
   const family = isIP(address.replace(/%.*$/, ''));
@@ -133,7 +133,7 @@ const defaultResolve: ResolveAddresses = hostname =>
  * a name that re-resolves to an internal address between check and connect
  * is still refused.
  *
- * @internal
+ * @public
  */
 export class AddressGuard {
   private readonly resolveAddresses: ResolveAddresses;

@@ -5,7 +5,7 @@ import { AddressGuard, AddressRefusedError } from './AddressGuard';
 /**
  * What the peer answered. The body stops at `maxBytes`.
  *
- * @internal
+ * @public
  */
 export type ExchangeResponse = {
   status: number;
@@ -21,7 +21,7 @@ export type ExchangeResponse = {
  * the peer (nothing was sent), `unreachable` when the network failed; the
  * message says how, in words for a person.
  *
- * @internal
+ * @public
  */
 export class ExchangeError extends Error {
   constructor(
@@ -42,7 +42,7 @@ export class ExchangeError extends Error {
 /**
  * One HTTP request to a peer configuration allowed.
  *
- * @internal
+ * @public
  */
 export type ExchangeInit = {
   method: string;
@@ -111,7 +111,7 @@ function describeNetworkError(
  * follows no redirect: a 3xx is an answer like any other, so a peer cannot
  * send the backend somewhere configuration did not allow.
  *
- * @internal
+ * @public
  */
 export function exchange(
   url: URL,

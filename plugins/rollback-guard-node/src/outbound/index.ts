@@ -1,0 +1,12 @@
+export {
+  AddressGuard,
+  AddressRefusedError,
+  classifyAddress,
+  type ResolveAddresses,
+} from './AddressGuard';
+export {
+  exchange,
+  ExchangeError,
+  type ExchangeInit,
+  type ExchangeResponse,
+} from './exchange';
