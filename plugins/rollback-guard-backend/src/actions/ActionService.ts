@@ -9,6 +9,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   ConflictError,
+  CustomErrorBase,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -52,9 +53,33 @@ export interface ActionExecutor {
     options: { signal?: AbortSignal },
   ): Promise<
     | { ok: true; webhook?: string; status?: number }
-    | { ok: false; reason: string }
+    | {
+        ok: false;
+        reason: string;
+        /** The request may have reached the target before it failed. */
+        reachedTarget?: boolean;
+        status?: number;
+      }
   >;
 }
+
+/**
+ * Too many requests from one person in the window: 429, with when to try
+ * again.
+ *
+ * @internal
+ */
+export class RateLimitedError extends CustomErrorBase {
+  name = 'RateLimitedError' as const;
+  statusCode = 429;
+
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
+// The steps that end an action badly: the auditor records them as failures.
+const FAILURE_STEPS = new Set(['failed', 'stopped', 'unverified']);
 
 // Who hears of which step, and how loudly.
 const NOTICES: Record<
@@ -86,6 +111,12 @@ type User = BackstageCredentials<BackstageUserPrincipal>;
 /** The signal channel of the approvals view. */
 const APPROVALS_CHANNEL = 'rollback-guard:approvals';
 
+/** How long an approved request may wait for its execution claim. */
+const STUCK_APPROVED_SECONDS = 60;
+
+/** How far a provider's clock may be behind ours when it reports a start. */
+const CLOCK_SKEW_MS = 5_000;
+
 /** The most requests the approvals view shows, and expiry takes at once. */
 const PENDING_LIMIT = 200;
 
@@ -108,6 +139,10 @@ export class ActionService {
       policy: ActionPolicy;
       /** The entity's rollout status as its providers report it now. */
       readBack: (entityRef: string) => Promise<RolloutStatus>;
+      /** Whether a version was ever deployed for the entity (roll-forward targets). */
+      knownVersion?: (entityRef: string, version: string) => Promise<boolean>;
+      /** The owners of an entity, who hear of its actions. */
+      ownersOf?: (entityRef: string) => Promise<string[]>;
       notifications?: NotificationService;
       signals?: SignalsService;
       logger?: LoggerService;
@@ -204,8 +239,47 @@ export class ActionService {
         ...details,
       },
     });
-    await event.success();
+    if (FAILURE_STEPS.has(step)) {
+      await event.fail({
+        error: new Error(String(details.outcome ?? `${step}`)),
+      });
+    } else {
+      await event.success();
+    }
     await this.tell(action, step);
+  }
+
+  /**
+   * A refused attempt (403, 409) leaves no step in the trail, but the
+   * auditor hears of it: who tried what, on which request, and why not.
+   */
+  private async refused<T>(
+    attempt: {
+      what: string;
+      actor: string;
+      actionId?: string;
+      entityRef?: string;
+    },
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'NotAllowedError' || name === 'ConflictError') {
+        const event = await this.options.auditor.createEvent({
+          eventId: 'rollback-guard-action',
+          severityLevel: 'medium',
+          meta: {
+            step: 'refused',
+            ...attempt,
+            reason: (error as Error).message,
+          },
+        });
+        await event.fail({ error: error as Error });
+      }
+      throw error;
+    }
   }
 
   /**
@@ -217,13 +291,22 @@ export class ActionService {
     const { notifications, signals, logger } = this.options;
     const fresh = (await this.options.store.get(action.id)) ?? action;
     try {
+      // Only the people concerned: the entity's owners (a user receives what
+      // any group they belong to owns), the approvers, the requester.
+      const recipients = [
+        ...new Set([
+          ...((await this.options.ownersOf?.(action.entityRef)) ?? []),
+          ...this.options.policy.notifyApprovers,
+          action.requestedBy,
+        ]),
+      ];
       // The entity's pages, and the approvals view across entities.
       for (const channel of [
         `rollback-guard:actions:${action.entityRef}`,
         APPROVALS_CHANNEL,
       ]) {
         await signals?.publish({
-          recipients: { type: 'broadcast' },
+          recipients: { type: 'user', entityRef: recipients },
           channel,
           message: {
             actionId: action.id,
@@ -283,6 +366,46 @@ export class ActionService {
     },
     credentials: User,
   ): Promise<{ action: ActionRequest; created: boolean }> {
+    return this.refused(
+      {
+        what: `request ${input.kind}`,
+        actor: credentials.principal.userEntityRef,
+        entityRef: input.entityRef,
+      },
+      () => this.requestOnce(input, credentials),
+    );
+  }
+
+  /** 429 when the person made too many requests in the window. */
+  private async limitRate(requester: string) {
+    const { requests, windowSeconds } = this.options.policy.rateLimit;
+    const now = await this.options.store.now();
+    const since = new Date(now.getTime() - windowSeconds * 1000);
+    const { count, oldest } = await this.options.store.requestsSince(
+      requester,
+      since,
+    );
+    if (count >= requests) {
+      const retryAfter = Math.max(
+        1,
+        Math.ceil(
+          ((oldest ?? now).getTime() + windowSeconds * 1000 - now.getTime()) /
+            1000,
+        ),
+      );
+      throw new RateLimitedError(
+        `${requester} made ${count} action requests in the last ${
+          windowSeconds / 60
+        } minutes, the most allowed (rollbackGuard.actions.rateLimit); try again in ${retryAfter} s`,
+        retryAfter,
+      );
+    }
+  }
+
+  private async requestOnce(
+    input: Parameters<ActionService['request']>[0],
+    credentials: User,
+  ): Promise<{ action: ActionRequest; created: boolean }> {
     this.ensureEnabled();
     const requester = credentials.principal.userEntityRef;
     // Reads the entity on behalf of the requester: 404 if they cannot see it.
@@ -300,6 +423,7 @@ export class ActionService {
       rollbackGuardActionRequestPermission,
       snapshot.entityRef,
     );
+    await this.limitRate(requester);
 
     const environment = snapshot.environments.find(
       e => e.environment === input.environment,
@@ -345,6 +469,17 @@ export class ActionService {
         if (!input.targetVersion || input.targetVersion === current.version) {
           throw new InputError(
             `Invalid body: body.targetVersion: name the version to roll forward to (not the current ${current.version})`,
+          );
+        }
+        if (
+          this.options.knownVersion &&
+          !(await this.options.knownVersion(
+            snapshot.entityRef,
+            input.targetVersion,
+          ))
+        ) {
+          throw new InputError(
+            `Invalid body: body.targetVersion: ${input.targetVersion} was never deployed for ${snapshot.entityRef}; roll forward only to a version the ledger or a provider knows`,
           );
         }
         risk = environment.risk;
@@ -423,9 +558,44 @@ export class ActionService {
     },
     credentials: User,
   ): Promise<ActionRequest> {
+    return this.refused(
+      {
+        what: input.decision,
+        actor: credentials.principal.userEntityRef,
+        actionId: id,
+        entityRef: input.entityRef,
+      },
+      () => this.decideOnce(id, input, credentials),
+    );
+  }
+
+  /**
+   * The request, for someone who may see its entity; 404 as for a request
+   * that does not exist otherwise, so nothing of it is revealed.
+   */
+  private async visibleTo(
+    action: ActionRequest,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    try {
+      await this.options.entities.getEntity(action.entityRef, credentials);
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') {
+        throw new NotFoundError(`No action request ${action.id}`);
+      }
+      throw error;
+    }
+  }
+
+  private async decideOnce(
+    id: string,
+    input: Parameters<ActionService['decide']>[1],
+    credentials: User,
+  ): Promise<ActionRequest> {
     this.ensureEnabled();
     const person = credentials.principal.userEntityRef;
     const action = await this.named(id, input, 'decision');
+    await this.visibleTo(action, credentials);
     await this.authorize(
       credentials,
       rollbackGuardActionApprovePermission,
@@ -463,9 +633,15 @@ export class ActionService {
       return (await this.options.store.get(id))!;
     }
 
-    if (!(await this.options.store.addApproval(id, person))) {
+    const added = await this.options.store.addApproval(id, person);
+    if (added === 'duplicate') {
       throw new ConflictError(
         `${person} already approved action request ${id}`,
+      );
+    }
+    if (added === 'closed') {
+      throw new ConflictError(
+        `Action request ${id} was decided or expired meanwhile; the approval was not recorded`,
       );
     }
     await this.record(action, 'approval', person, { comment: input.comment });
@@ -486,26 +662,85 @@ export class ActionService {
     return (await this.options.store.get(id))!;
   }
 
-  /** A new attempt at an action whose execution failed; audited as such. */
+  /**
+   * A new attempt at an action whose execution failed; audited as such. It
+   * is a decision like an approval: by someone other than the requester who
+   * may approve now, counting only the approvals still fresh (made within
+   * the request TTL); and when the last attempt may have run, only with the
+   * person's confirmation that they checked.
+   */
   async retry(
     id: string,
-    input: { entityRef: string; environment: string; kind: ActionKind },
+    input: {
+      entityRef: string;
+      environment: string;
+      kind: ActionKind;
+      comment?: string;
+      confirmMayHaveRun?: boolean;
+    },
+    credentials: User,
+  ): Promise<ActionRequest> {
+    return this.refused(
+      {
+        what: 'retry',
+        actor: credentials.principal.userEntityRef,
+        actionId: id,
+        entityRef: input.entityRef,
+      },
+      () => this.retryOnce(id, input, credentials),
+    );
+  }
+
+  private async retryOnce(
+    id: string,
+    input: Parameters<ActionService['retry']>[1],
     credentials: User,
   ): Promise<ActionRequest> {
     this.ensureEnabled();
+    const person = credentials.principal.userEntityRef;
     const action = await this.named(id, input, 'retry');
+    await this.visibleTo(action, credentials);
     await this.authorize(
       credentials,
       rollbackGuardActionApprovePermission,
       action.entityRef,
     );
+    if (action.requestedBy === person) {
+      throw new NotAllowedError(
+        'Nobody retries their own request: a retry is a decision, and someone else must make it',
+      );
+    }
     if (action.status !== 'failed') {
       throw new ConflictError(
         `Only a failed action can be retried; ${id} is ${action.status}`,
       );
     }
-    await this.record(action, 'retry', credentials.principal.userEntityRef, {
+    if (action.mayHaveRun && !input.confirmMayHaveRun) {
+      throw new ConflictError(
+        `The last attempt at ${id} may have run (${action.outcome}); check the target, then retry with confirmMayHaveRun`,
+      );
+    }
+    const now = (await this.options.store.now()).getTime();
+    const ttl = this.options.policy.requestTtlSeconds * 1000;
+    const fresh = action.approvals.filter(
+      a => a.by !== person && now - Date.parse(a.at) <= ttl,
+    );
+    // The person retrying counts as one approval, made now.
+    const counted = fresh.length + 1;
+    if (counted < action.requiredApprovals) {
+      throw new ConflictError(
+        `A retry of ${id} needs ${
+          action.requiredApprovals
+        } approvals made within the last ${
+          ttl / 60_000
+        } minutes; ${counted} would count. Request the action anew`,
+      );
+    }
+    await this.record(action, 'retry', person, {
       previousOutcome: action.outcome,
+      approvers: [...fresh.map(a => a.by), person],
+      ...(input.comment ? { comment: input.comment } : {}),
+      ...(action.mayHaveRun ? { confirmedMayHaveRun: true } : {}),
     });
     await this.execute(action, 'failed');
     return (await this.options.store.get(id))!;
@@ -522,12 +757,18 @@ export class ActionService {
     if (attempt === undefined) return;
     await this.record(action, 'executing', 'rollback-guard', { attempt });
 
-    const stop = async (outcome: string, step: string, details = {}) => {
-      await store.finishExecution(action.id, 'failed', outcome);
+    const stop = async (
+      outcome: string,
+      step: string,
+      details: Record<string, unknown> = {},
+      mayHaveRun = false,
+    ) => {
+      await store.finishExecution(action.id, 'failed', outcome, mayHaveRun);
       await this.record(action, step, 'rollback-guard', {
         attempt,
         outcome,
         ...details,
+        ...(mayHaveRun ? { mayHaveRun } : {}),
       });
     };
     let entity: Entity;
@@ -547,7 +788,14 @@ export class ActionService {
       );
       return;
     }
-    const result = await executor.execute({ action, attempt, entity }, {});
+    let result: Awaited<ReturnType<ActionExecutor['execute']>>;
+    try {
+      result = await executor.execute({ action, attempt, entity }, {});
+    } catch (error) {
+      // Claimed, so never left executing in silence: it fails with why.
+      await stop(`The executor refused: ${(error as Error).message}`, 'failed');
+      return;
+    }
     if (result.ok) {
       await this.record(action, 'dispatched', 'rollback-guard', {
         attempt,
@@ -555,8 +803,34 @@ export class ActionService {
         status: result.status,
       });
     } else {
-      await stop(result.reason, 'failed');
+      // A timeout or a broken connection after sending, or a 5xx: the
+      // target may have acted although it did not say so.
+      const mayHaveRun =
+        result.reachedTarget === true &&
+        (result.status === undefined || result.status >= 500);
+      await stop(
+        mayHaveRun ? `May have run: ${result.reason}` : result.reason,
+        'failed',
+        {},
+        mayHaveRun,
+      );
     }
+  }
+
+  /**
+   * Requests left approved without an execution claim, by a crash between
+   * the approval and the claim: each is claimed and executed once (the
+   * claim lets one caller through), never left silently. Run by the sweep.
+   */
+  async pickUpApproved(): Promise<number> {
+    const stuck = await this.options.store.stuckApproved(
+      STUCK_APPROVED_SECONDS,
+      PENDING_LIMIT,
+    );
+    for (const action of stuck) {
+      await this.execute(action, 'approved');
+    }
+    return stuck.length;
   }
 
   /**
@@ -568,8 +842,16 @@ export class ActionService {
       deployment.entityRef,
       deployment.environment,
     );
-    for (const action of executing) {
-      await this.settle(action, deployment, 'ledger');
+    if (executing.length === 0) return;
+    // Only what the environment now runs proves anything: a back-dated or
+    // superseded record does not.
+    const status = await this.options.readBack(deployment.entityRef);
+    const current = status.environments.find(
+      e => e.environment === deployment.environment,
+    )?.current;
+    if (current?.id !== deployment.id) return;
+    for (const { action, startedAt } of executing) {
+      await this.settle(action, current, startedAt, 'ledger');
     }
   }
 
@@ -580,9 +862,10 @@ export class ActionService {
   private async settle(
     action: ActionRequest,
     deployment: Deployment,
+    executionStartedAt: Date,
     actor: string,
   ): Promise<boolean> {
-    const verdict = verdictFor(action, deployment);
+    const verdict = verdictFor(action, deployment, executionStartedAt);
     if (!verdict) return false;
     const outcome = `${deployment.version} is ${deployment.state} in ${deployment.environment} (deployment ${deployment.id})`;
     if (
@@ -624,6 +907,7 @@ export class ActionService {
           (await this.settle(
             action,
             current,
+            startedAt,
             `provider ${current.provider ?? 'unknown'}`,
           ))
         ) {
@@ -743,14 +1027,7 @@ export class ActionService {
     }
     // Only for those who may see the entity: 404 otherwise, as for a
     // request that does not exist.
-    try {
-      await this.options.entities.getEntity(action.entityRef, credentials);
-    } catch (error) {
-      if ((error as Error).name === 'NotFoundError') {
-        throw new NotFoundError(`No action request ${id}`);
-      }
-      throw error;
-    }
+    await this.visibleTo(action, credentials);
     return action;
   }
 
@@ -804,11 +1081,17 @@ function riskNow(
       };
 }
 
-/** Whether a reported deployment fulfils or contradicts an executing action. */
+/**
+ * Whether the environment's current deployment fulfils or contradicts an
+ * executing action. A roll-back or roll-forward is proven only by a
+ * deployment of the target that started after the execution did.
+ */
 function verdictFor(
   action: ActionRequest,
   deployment: Deployment,
+  executionStartedAt: Date,
 ): 'succeeded' | 'failed' | undefined {
+  if (deployment.environment !== action.environment) return undefined;
   const failedStates: DeploymentState[] = ['failed', 'aborted', 'rolled-back'];
   switch (action.kind) {
     case 'pause':
@@ -821,6 +1104,12 @@ function verdictFor(
       return deployment.state === 'aborted' ? 'succeeded' : undefined;
     default:
       if (deployment.version !== action.targetVersion) return undefined;
+      if (
+        Date.parse(deployment.startedAt) <
+        executionStartedAt.getTime() - CLOCK_SKEW_MS
+      ) {
+        return undefined;
+      }
       if (deployment.state === 'succeeded') return 'succeeded';
       return failedStates.includes(deployment.state) ? 'failed' : undefined;
   }

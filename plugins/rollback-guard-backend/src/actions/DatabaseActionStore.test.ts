@@ -60,8 +60,8 @@ describe.each(databases.eachSupportedId())('DatabaseActionStore on %p', id => {
 
   it('moves a request only from the status it is in, and counts each approver once', async () => {
     await store.create(newAction({ id: 'b1', idempotencyKey: 'kb1' }));
-    expect(await store.addApproval('b1', 'user:default/bob')).toBe(true);
-    expect(await store.addApproval('b1', 'user:default/bob')).toBe(false);
+    expect(await store.addApproval('b1', 'user:default/bob')).toBe('added');
+    expect(await store.addApproval('b1', 'user:default/bob')).toBe('duplicate');
     expect(
       await store.transition('b1', 'requested', 'approved', {
         by: 'user:default/bob',

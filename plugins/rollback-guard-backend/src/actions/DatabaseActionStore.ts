@@ -37,6 +37,7 @@ type ActionRow = {
   outcome: string | null;
   execution_started_at?: Timestamp | null;
   readiness?: string | null;
+  may_have_run?: boolean | number | null;
 };
 
 type ApprovalRow = {
@@ -193,14 +194,72 @@ export class DatabaseActionStore {
     return this.withApprovalsOf(rows);
   }
 
-  /** Records an approval; false when this person already approved it. */
-  async addApproval(id: string, approver: string): Promise<boolean> {
-    const inserted = await this.db<ApprovalRow>(APPROVALS)
-      .insert({ action_id: id, approver, approved_at: await this.now() })
-      .onConflict(['action_id', 'approver'])
-      .ignore()
-      .returning('action_id');
-    return inserted.length > 0;
+  /**
+   * Records an approval, only while the request is open (waiting and not
+   * expired by the database clock): `closed` when it is not, `duplicate`
+   * when this person already approved it.
+   */
+  async addApproval(
+    id: string,
+    approver: string,
+  ): Promise<'added' | 'duplicate' | 'closed'> {
+    // Read before the transaction: SQLite has one connection, which the
+    // transaction holds.
+    const now = await this.now();
+    return this.db.transaction(async trx => {
+      // Holds the request's row until the approval is in, so that no
+      // decision or expiry slips between the check and the insert.
+      const open = await trx<ActionRow>(ACTIONS)
+        .where({ id, status: 'requested' })
+        .where('expires_at', '>', now)
+        .forUpdate()
+        .first();
+      if (!open) return 'closed';
+      const inserted = await trx<ApprovalRow>(APPROVALS)
+        .insert({ action_id: id, approver, approved_at: now })
+        .onConflict(['action_id', 'approver'])
+        .ignore()
+        .returning('action_id');
+      return inserted.length > 0 ? 'added' : 'duplicate';
+    });
+  }
+
+  /**
+   * How many requests a person made since `since`, and when the oldest of
+   * them was made: for the per-user rate limit.
+   */
+  async requestsSince(
+    requester: string,
+    since: Date,
+  ): Promise<{ count: number; oldest?: Date }> {
+    const row = await this.db<ActionRow>(ACTIONS)
+      .where({ requested_by: requester })
+      .where('requested_at', '>', since)
+      .count({ count: '*' })
+      .min({ oldest: 'requested_at' })
+      .first();
+    const count = Number((row as { count?: unknown })?.count ?? 0);
+    const oldest = (row as { oldest?: Timestamp | null })?.oldest;
+    return { count, ...(oldest ? { oldest: new Date(oldest) } : {}) };
+  }
+
+  /**
+   * Requests approved at least `olderThanSeconds` ago and never claimed for
+   * execution: left so by a crash between approval and the claim.
+   */
+  async stuckApproved(
+    olderThanSeconds: number,
+    limit: number,
+  ): Promise<ActionRequest[]> {
+    const before = new Date(
+      (await this.now()).getTime() - olderThanSeconds * 1000,
+    );
+    const rows = await this.db<ActionRow>(ACTIONS)
+      .where({ status: 'approved' })
+      .where('requested_at', '<', before)
+      .orderBy('requested_at')
+      .limit(limit);
+    return this.withApprovalsOf(rows);
   }
 
   /** Moves a request from one status to another, only if it is still in `from`. */
@@ -236,6 +295,7 @@ export class DatabaseActionStore {
         status: 'executing',
         attempts: this.db.raw('attempts + 1') as unknown as number,
         outcome: null,
+        may_have_run: false,
         execution_started_at: await this.now(),
       });
     if (updated === 0) return undefined;
@@ -248,10 +308,11 @@ export class DatabaseActionStore {
     id: string,
     to: 'succeeded' | 'failed',
     outcome: string,
+    mayHaveRun = false,
   ): Promise<boolean> {
     const updated = await this.db<ActionRow>(ACTIONS)
       .where({ id, status: 'executing' })
-      .update({ status: to, outcome });
+      .update({ status: to, outcome, may_have_run: mayHaveRun });
     return updated > 0;
   }
 
@@ -266,24 +327,33 @@ export class DatabaseActionStore {
       .where({ status: 'executing' })
       .orderBy('execution_started_at')
       .limit(limit);
-    const actions = await this.withApprovalsOf(rows);
-    return rows.map((row, i) => ({
-      action: actions[i],
-      startedAt: new Date(row.execution_started_at ?? row.requested_at),
-    }));
+    return this.withStart(rows);
   }
 
-  /** Requests executing in an environment, for verification. */
+  /**
+   * Requests executing in an environment, with when their current attempt
+   * started, for verification.
+   */
   async executing(
     entityRef: string,
     environment: string,
-  ): Promise<ActionRequest[]> {
+  ): Promise<Array<{ action: ActionRequest; startedAt: Date }>> {
     const rows = await this.db<ActionRow>(ACTIONS).where({
       entity_ref: entityRef,
       environment,
       status: 'executing',
     });
-    return this.withApprovalsOf(rows);
+    return this.withStart(rows);
+  }
+
+  private async withStart(
+    rows: ActionRow[],
+  ): Promise<Array<{ action: ActionRequest; startedAt: Date }>> {
+    const actions = await this.withApprovalsOf(rows);
+    return rows.map((row, i) => ({
+      action: actions[i],
+      startedAt: new Date(row.execution_started_at ?? row.requested_at),
+    }));
   }
 
   /** Appends to the audit trail; there is no way to change a row. */
@@ -361,6 +431,7 @@ export class DatabaseActionStore {
       ...(row.decision ? { decision: row.decision } : {}),
       attempts: Number(row.attempts),
       ...(row.outcome ? { outcome: row.outcome } : {}),
+      ...(row.may_have_run ? { mayHaveRun: true } : {}),
     };
   }
 }
