@@ -38,7 +38,7 @@ import { randomUUID } from 'node:crypto';
 import { riskRank } from '../readiness/assess';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { EntityReader } from '../service/EntityReader';
-import { DatabaseActionStore } from './DatabaseActionStore';
+import { AuditInput, DatabaseActionStore } from './DatabaseActionStore';
 import { ActionPolicy, policyForEntity } from './policy';
 
 /**
@@ -208,13 +208,14 @@ export class ActionService {
     }
   }
 
-  private async record(
-    action: ActionRequest,
+  /** A step's audit row, for the store to write with the change it records. */
+  private auditOf(
+    action: Pick<ActionRequest, 'id' | 'entityRef' | 'kind' | 'environment'>,
     step: string,
     actor: string,
     details: Record<string, unknown> = {},
-  ) {
-    await this.options.store.audit({
+  ): AuditInput {
+    return {
       actionId: action.id,
       entityRef: action.entityRef,
       step,
@@ -224,7 +225,30 @@ export class ActionService {
         environment: action.environment,
         ...details,
       },
-    });
+    };
+  }
+
+  /** A step that changes nothing but the trail: its row, then the word. */
+  private async record(
+    action: ActionRequest,
+    step: string,
+    actor: string,
+    details: Record<string, unknown> = {},
+  ) {
+    await this.options.store.audit(this.auditOf(action, step, actor, details));
+    await this.announce(action, step, actor, details);
+  }
+
+  /**
+   * After a step committed (its change and its audit row together): the
+   * auditor, the notifications and the signals hear of it.
+   */
+  private async announce(
+    action: ActionRequest,
+    step: string,
+    actor: string,
+    details: Record<string, unknown> = {},
+  ) {
     const event = await this.options.auditor.createEvent({
       eventId: 'rollback-guard-action',
       severityLevel:
@@ -493,23 +517,52 @@ export class ActionService {
     }
     const required = policy.approvals[approvalRuleFor(input.kind, risk)];
 
-    const result = await this.options.store.create({
-      id: randomUUID(),
+    const id = randomUUID();
+    const subject = {
+      id,
       entityRef: snapshot.entityRef,
-      environment: input.environment,
       kind: input.kind,
-      targetVersion: input.targetVersion,
+      environment: input.environment,
+    };
+    const requested = {
       reason: input.reason,
-      requestedBy: requester,
-      idempotencyKey: input.idempotencyKey,
       risk,
+      targetVersion: input.targetVersion,
       readinessComputedAt: snapshot.computedAt,
-      override: risk === 'blocked' ? input.override : undefined,
       requiredApprovals: required,
-      readiness: environment,
-      status: required === 0 ? 'approved' : 'requested',
-      ttlSeconds: this.options.policy.requestTtlSeconds,
-    });
+      ...(risk === 'blocked' && input.override
+        ? { override: input.override.justification }
+        : {}),
+      ...(policy.notes.length > 0 ? { policy: policy.notes } : {}),
+    };
+    const approvedByPolicy = {
+      why: `policy needs no approval for ${input.kind} at ${risk} risk`,
+    };
+    const result = await this.options.store.create(
+      {
+        id,
+        entityRef: snapshot.entityRef,
+        environment: input.environment,
+        kind: input.kind,
+        targetVersion: input.targetVersion,
+        reason: input.reason,
+        requestedBy: requester,
+        idempotencyKey: input.idempotencyKey,
+        risk,
+        readinessComputedAt: snapshot.computedAt,
+        override: risk === 'blocked' ? input.override : undefined,
+        requiredApprovals: required,
+        readiness: environment,
+        status: required === 0 ? 'approved' : 'requested',
+        ttlSeconds: this.options.policy.requestTtlSeconds,
+      },
+      [
+        this.auditOf(subject, 'requested', requester, requested),
+        ...(required === 0
+          ? [this.auditOf(subject, 'approved', 'policy', approvedByPolicy)]
+          : []),
+      ],
+    );
     const { action, created } = result;
     if (!created) {
       if (
@@ -524,19 +577,9 @@ export class ActionService {
       }
       return result;
     }
-    await this.record(action, 'requested', requester, {
-      reason: action.reason,
-      risk,
-      targetVersion: action.targetVersion,
-      readinessComputedAt: action.readinessComputedAt,
-      requiredApprovals: required,
-      ...(action.override ? { override: action.override.justification } : {}),
-      ...(policy.notes.length > 0 ? { policy: policy.notes } : {}),
-    });
+    await this.announce(action, 'requested', requester, requested);
     if (required === 0) {
-      await this.record(action, 'approved', 'policy', {
-        why: `policy needs no approval for ${action.kind} at ${risk} risk`,
-      });
+      await this.announce(action, 'approved', 'policy', approvedByPolicy);
       await this.execute(action, 'approved');
       return { action: (await this.options.store.get(action.id))!, created };
     }
@@ -610,30 +653,33 @@ export class ActionService {
       );
     }
     if ((await this.options.store.now()) >= new Date(action.expiresAt)) {
-      if (await this.options.store.transition(id, 'requested', 'expired')) {
-        await this.record(action, 'expired', 'policy', {
-          expiresAt: action.expiresAt,
-        });
-      }
+      await this.expire(action);
       throw new ConflictError(
         `Action request ${id} expired at ${action.expiresAt}`,
       );
     }
 
     if (input.decision === 'reject') {
+      const rejected = { comment: input.comment };
       if (
-        !(await this.options.store.transition(id, 'requested', 'rejected', {
-          by: person,
-          text: input.comment,
-        }))
+        !(await this.options.store.transition(
+          id,
+          'requested',
+          'rejected',
+          { by: person, text: input.comment },
+          [this.auditOf(action, 'rejected', person, rejected)],
+        ))
       ) {
         throw new ConflictError(`Action request ${id} was decided meanwhile`);
       }
-      await this.record(action, 'rejected', person, { comment: input.comment });
+      await this.announce(action, 'rejected', person, rejected);
       return (await this.options.store.get(id))!;
     }
 
-    const added = await this.options.store.addApproval(id, person);
+    const approval = { comment: input.comment };
+    const added = await this.options.store.addApproval(id, person, [
+      this.auditOf(action, 'approval', person, approval),
+    ]);
     if (added === 'duplicate') {
       throw new ConflictError(
         `${person} already approved action request ${id}`,
@@ -644,18 +690,20 @@ export class ActionService {
         `Action request ${id} was decided or expired meanwhile; the approval was not recorded`,
       );
     }
-    await this.record(action, 'approval', person, { comment: input.comment });
+    await this.announce(action, 'approval', person, approval);
     const updated = (await this.options.store.get(id))!;
+    const approved = { approvers: updated.approvals.map(a => a.by) };
     if (
       updated.approvals.length >= updated.requiredApprovals &&
-      (await this.options.store.transition(id, 'requested', 'approved', {
-        by: person,
-        text: input.comment,
-      }))
+      (await this.options.store.transition(
+        id,
+        'requested',
+        'approved',
+        { by: person, text: input.comment },
+        [this.auditOf(action, 'approved', person, approved)],
+      ))
     ) {
-      await this.record(action, 'approved', person, {
-        approvers: updated.approvals.map(a => a.by),
-      });
+      await this.announce(action, 'approved', person, approved);
       // Only the decision that moved it to approved gets here: it executes.
       await this.execute(updated, 'approved');
     }
@@ -753,9 +801,13 @@ export class ActionService {
    */
   private async execute(action: ActionRequest, from: 'approved' | 'failed') {
     const { store, executor, readiness } = this.options;
-    const attempt = await store.claimExecution(action.id, from);
+    const attempt = await store.claimExecution(
+      action.id,
+      from,
+      this.auditOf(action, 'executing', 'rollback-guard'),
+    );
     if (attempt === undefined) return;
-    await this.record(action, 'executing', 'rollback-guard', { attempt });
+    await this.announce(action, 'executing', 'rollback-guard', { attempt });
 
     const stop = async (
       outcome: string,
@@ -763,13 +815,19 @@ export class ActionService {
       details: Record<string, unknown> = {},
       mayHaveRun = false,
     ) => {
-      await store.finishExecution(action.id, 'failed', outcome, mayHaveRun);
-      await this.record(action, step, 'rollback-guard', {
+      const stopped = {
         attempt,
         outcome,
         ...details,
         ...(mayHaveRun ? { mayHaveRun } : {}),
-      });
+      };
+      if (
+        await store.finishExecution(action.id, 'failed', outcome, mayHaveRun, [
+          this.auditOf(action, step, 'rollback-guard', stopped),
+        ])
+      ) {
+        await this.announce(action, step, 'rollback-guard', stopped);
+      }
     };
     let entity: Entity;
     let snapshot: ReadinessSnapshot;
@@ -868,17 +926,20 @@ export class ActionService {
     const verdict = verdictFor(action, deployment, executionStartedAt);
     if (!verdict) return false;
     const outcome = `${deployment.version} is ${deployment.state} in ${deployment.environment} (deployment ${deployment.id})`;
+    const step = verdict === 'succeeded' ? 'verified' : 'failed';
+    const details = { outcome, deploymentId: deployment.id };
     if (
-      !(await this.options.store.finishExecution(action.id, verdict, outcome))
+      !(await this.options.store.finishExecution(
+        action.id,
+        verdict,
+        outcome,
+        false,
+        [this.auditOf(action, step, actor, details)],
+      ))
     ) {
       return false;
     }
-    await this.record(
-      action,
-      verdict === 'succeeded' ? 'verified' : 'failed',
-      actor,
-      { outcome, deploymentId: deployment.id },
-    );
+    await this.announce(action, step, actor, details);
     return true;
   }
 
@@ -931,9 +992,15 @@ export class ActionService {
       const outcome = `Not verified within ${
         policy.verifyTimeoutSeconds / 60
       } min: ${seen}`;
-      if (await store.finishExecution(action.id, 'failed', outcome)) {
+      if (
+        await store.finishExecution(action.id, 'failed', outcome, false, [
+          this.auditOf(action, 'unverified', 'rollback-guard', { outcome }),
+        ])
+      ) {
         ended++;
-        await this.record(action, 'unverified', 'rollback-guard', { outcome });
+        await this.announce(action, 'unverified', 'rollback-guard', {
+          outcome,
+        });
       }
     }
     return ended;
@@ -1004,16 +1071,27 @@ export class ActionService {
   async expireOverdue(): Promise<number> {
     let expired = 0;
     for (const action of await this.options.store.overdue(PENDING_LIMIT)) {
-      if (
-        await this.options.store.transition(action.id, 'requested', 'expired')
-      ) {
-        expired++;
-        await this.record(action, 'expired', 'policy', {
-          expiresAt: action.expiresAt,
-        });
-      }
+      if (await this.expire(action)) expired++;
     }
     return expired;
+  }
+
+  /** Expires a waiting request, once, with its audit row; true if this call did. */
+  private async expire(action: ActionRequest): Promise<boolean> {
+    const details = { expiresAt: action.expiresAt };
+    if (
+      await this.options.store.transition(
+        action.id,
+        'requested',
+        'expired',
+        undefined,
+        [this.auditOf(action, 'expired', 'policy', details)],
+      )
+    ) {
+      await this.announce(action, 'expired', 'policy', details);
+      return true;
+    }
+    return false;
   }
 
   /** One request with the readiness it was made against. */

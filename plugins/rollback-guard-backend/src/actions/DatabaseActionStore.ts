@@ -60,6 +60,12 @@ function toIso(value: Timestamp): string {
   return new Date(value).toISOString();
 }
 
+/**
+ * An audit row written in the same transaction as the change it records: if
+ * either fails, neither is kept.
+ */
+export type AuditInput = Omit<AuditEntry, 'id' | 'at'>;
+
 /** A new action request, as the service decided it. */
 export type NewAction = Omit<
   ActionRequest,
@@ -106,30 +112,35 @@ export class DatabaseActionStore {
    */
   async create(
     action: NewAction,
+    audit: AuditInput[] = [],
   ): Promise<{ action: ActionRequest; created: boolean }> {
     const now = await this.now();
-    const inserted = await this.db<ActionRow>(ACTIONS)
-      .insert({
-        id: action.id,
-        entity_ref: action.entityRef,
-        environment: action.environment,
-        kind: action.kind,
-        target_version: action.targetVersion ?? null,
-        reason: action.reason,
-        requested_by: action.requestedBy,
-        idempotency_key: action.idempotencyKey,
-        risk: action.risk,
-        readiness_computed_at: new Date(action.readinessComputedAt),
-        override_justification: action.override?.justification ?? null,
-        required_approvals: action.requiredApprovals,
-        readiness: action.readiness ? JSON.stringify(action.readiness) : null,
-        status: action.status,
-        requested_at: now,
-        expires_at: new Date(now.getTime() + action.ttlSeconds * 1000),
-      })
-      .onConflict(['requested_by', 'idempotency_key'])
-      .ignore()
-      .returning('id');
+    const inserted = await this.db.transaction(async trx => {
+      const rows = await trx<ActionRow>(ACTIONS)
+        .insert({
+          id: action.id,
+          entity_ref: action.entityRef,
+          environment: action.environment,
+          kind: action.kind,
+          target_version: action.targetVersion ?? null,
+          reason: action.reason,
+          requested_by: action.requestedBy,
+          idempotency_key: action.idempotencyKey,
+          risk: action.risk,
+          readiness_computed_at: new Date(action.readinessComputedAt),
+          override_justification: action.override?.justification ?? null,
+          required_approvals: action.requiredApprovals,
+          readiness: action.readiness ? JSON.stringify(action.readiness) : null,
+          status: action.status,
+          requested_at: now,
+          expires_at: new Date(now.getTime() + action.ttlSeconds * 1000),
+        })
+        .onConflict(['requested_by', 'idempotency_key'])
+        .ignore()
+        .returning('id');
+      if (rows.length > 0) await this.insertAudit(trx, audit);
+      return rows;
+    });
     const row = await this.db<ActionRow>(ACTIONS)
       .where({
         requested_by: action.requestedBy,
@@ -202,6 +213,7 @@ export class DatabaseActionStore {
   async addApproval(
     id: string,
     approver: string,
+    audit: AuditInput[] = [],
   ): Promise<'added' | 'duplicate' | 'closed'> {
     // Read before the transaction: SQLite has one connection, which the
     // transaction holds.
@@ -220,7 +232,9 @@ export class DatabaseActionStore {
         .onConflict(['action_id', 'approver'])
         .ignore()
         .returning('action_id');
-      return inserted.length > 0 ? 'added' : 'duplicate';
+      if (inserted.length === 0) return 'duplicate';
+      await this.insertAudit(trx, audit);
+      return 'added';
     });
   }
 
@@ -268,16 +282,21 @@ export class DatabaseActionStore {
     from: ActionStatus,
     to: ActionStatus,
     decision?: { by: string; text?: string },
+    audit: AuditInput[] = [],
   ): Promise<boolean> {
-    const updated = await this.db<ActionRow>(ACTIONS)
-      .where({ id, status: from })
-      .update({
-        status: to,
-        ...(decision
-          ? { decided_by: decision.by, decision: decision.text ?? null }
-          : {}),
-      });
-    return updated > 0;
+    return this.db.transaction(async trx => {
+      const updated = await trx<ActionRow>(ACTIONS)
+        .where({ id, status: from })
+        .update({
+          status: to,
+          ...(decision
+            ? { decided_by: decision.by, decision: decision.text ?? null }
+            : {}),
+        });
+      if (updated === 0) return false;
+      await this.insertAudit(trx, audit);
+      return true;
+    });
   }
 
   /**
@@ -288,19 +307,30 @@ export class DatabaseActionStore {
   async claimExecution(
     id: string,
     from: 'approved' | 'failed',
+    /** Written with the claim; the attempt number joins its details. */
+    audit?: AuditInput,
   ): Promise<number | undefined> {
-    const updated = await this.db<ActionRow>(ACTIONS)
-      .where({ id, status: from })
-      .update({
-        status: 'executing',
-        attempts: this.db.raw('attempts + 1') as unknown as number,
-        outcome: null,
-        may_have_run: false,
-        execution_started_at: await this.now(),
-      });
-    if (updated === 0) return undefined;
-    const row = await this.db<ActionRow>(ACTIONS).where({ id }).first();
-    return row?.attempts;
+    const now = await this.now();
+    return this.db.transaction(async trx => {
+      const updated = await trx<ActionRow>(ACTIONS)
+        .where({ id, status: from })
+        .update({
+          status: 'executing',
+          attempts: trx.raw('attempts + 1') as unknown as number,
+          outcome: null,
+          may_have_run: false,
+          execution_started_at: now,
+        });
+      if (updated === 0) return undefined;
+      const row = await trx<ActionRow>(ACTIONS).where({ id }).first();
+      const attempt = Number(row!.attempts);
+      if (audit) {
+        await this.insertAudit(trx, [
+          { ...audit, details: { ...audit.details, attempt } },
+        ]);
+      }
+      return attempt;
+    });
   }
 
   /** Ends an execution, only if it is still executing. */
@@ -309,11 +339,16 @@ export class DatabaseActionStore {
     to: 'succeeded' | 'failed',
     outcome: string,
     mayHaveRun = false,
+    audit: AuditInput[] = [],
   ): Promise<boolean> {
-    const updated = await this.db<ActionRow>(ACTIONS)
-      .where({ id, status: 'executing' })
-      .update({ status: to, outcome, may_have_run: mayHaveRun });
-    return updated > 0;
+    return this.db.transaction(async trx => {
+      const updated = await trx<ActionRow>(ACTIONS)
+        .where({ id, status: 'executing' })
+        .update({ status: to, outcome, may_have_run: mayHaveRun });
+      if (updated === 0) return false;
+      await this.insertAudit(trx, audit);
+      return true;
+    });
   }
 
   /**
@@ -357,14 +392,21 @@ export class DatabaseActionStore {
   }
 
   /** Appends to the audit trail; there is no way to change a row. */
-  async audit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
-    await this.db(AUDIT).insert({
-      action_id: entry.actionId,
-      entity_ref: entry.entityRef,
-      step: entry.step,
-      actor: entry.actor,
-      details: JSON.stringify(entry.details),
-    });
+  async audit(entry: AuditInput): Promise<void> {
+    await this.insertAudit(this.db, [entry]);
+  }
+
+  private async insertAudit(db: Knex, entries: AuditInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    await db(AUDIT).insert(
+      entries.map(entry => ({
+        action_id: entry.actionId,
+        entity_ref: entry.entityRef,
+        step: entry.step,
+        actor: entry.actor,
+        details: JSON.stringify(entry.details),
+      })),
+    );
   }
 
   async auditTrail(entityRef: string, limit: number): Promise<AuditEntry[]> {
