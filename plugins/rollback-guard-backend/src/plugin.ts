@@ -13,6 +13,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { ActionService } from './actions/ActionService';
 import { DatabaseActionStore } from './actions/DatabaseActionStore';
+import { PermissivePolicyProbe } from './actions/permissivePolicy';
 import { WebhookExecutor } from './actions/executor/WebhookExecutor';
 import { createRegistryChecks } from './checks';
 import { readRollbackGuardConfig } from './config';
@@ -141,6 +142,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
               e => e.current?.version === version,
             );
           },
+          permissive: new PermissivePolicyProbe({ permissions, logger }),
           ownersOf: async entityRef => {
             const { entity } = await entities.getEntity(
               entityRef,

@@ -40,6 +40,7 @@ import { ReadinessService } from '../readiness/ReadinessService';
 import { EntityReader } from '../service/EntityReader';
 import { AuditInput, DatabaseActionStore } from './DatabaseActionStore';
 import { ActionPolicy, policyForEntity } from './policy';
+import { PermissivePolicyProbe } from './permissivePolicy';
 
 /**
  * Sends an approved action to where it is carried out (a CI pipeline, an
@@ -143,6 +144,8 @@ export class ActionService {
       knownVersion?: (entityRef: string, version: string) => Promise<boolean>;
       /** The owners of an entity, who hear of its actions. */
       ownersOf?: (entityRef: string) => Promise<string[]>;
+      /** Whether the permission policy lets anyone approve (allow-all). */
+      permissive?: PermissivePolicyProbe;
       notifications?: NotificationService;
       signals?: SignalsService;
       logger?: LoggerService;
@@ -1015,7 +1018,17 @@ export class ActionService {
       entityRef,
       credentials,
     );
-    return policyForEntity(this.options.policy, entity, ref);
+    const view = policyForEntity(this.options.policy, entity, ref);
+    const { permissive } = this.options;
+    if (
+      view.enabled &&
+      permissive &&
+      (credentials.principal as { type?: string }).type === 'user' &&
+      (await permissive.anyoneMayApprove(credentials as User))
+    ) {
+      return { ...view, anyoneMayApprove: true };
+    }
+    return view;
   }
 
   /**

@@ -469,3 +469,30 @@ describe('a crash between approval and the execution claim', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a permission policy that lets anyone approve', () => {
+  const policyFor = async (who: string, allowAll: boolean) => {
+    const receiver = await startWebhookReceiver();
+    const { server } = await startActionsBackend({
+      webhookUrl: receiver.url,
+      allowAll,
+      record: false,
+    });
+    const response = await request(server)
+      .get('/api/rollback-guard/actions/policy')
+      .query({ entityRef: ENTITY })
+      .set('Authorization', user(who));
+    await receiver.close();
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+
+  it('is named in the policy the action views show', async () => {
+    expect((await policyFor('ana', true)).anyoneMayApprove).toBe(true);
+  });
+
+  it('is not claimed of a policy that grants people what their role allows', async () => {
+    // ana may request, not approve: not everyone may do everything.
+    expect((await policyFor('ana', false)).anyoneMayApprove).toBeUndefined();
+  });
+});
