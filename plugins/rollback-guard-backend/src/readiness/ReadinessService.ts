@@ -34,6 +34,8 @@ export class ReadinessService {
       catalog: CatalogApi;
       auth: AuthService;
       logger: LoggerService;
+      /** Runs after each computation, e.g. halt-and-ask on failing health. */
+      afterCompute?: (entity: Entity, snapshot: ReadinessSnapshot) => Promise<void>;
     },
   ) {}
 
@@ -150,6 +152,7 @@ export class ReadinessService {
   ): Promise<ReadinessSnapshot> {
     const snapshot = await this.options.engine.compute(entity, ref);
     await this.options.store.saveSnapshot(snapshot);
+    await this.options.afterCompute?.(entity, snapshot);
     return snapshot;
   }
 }
