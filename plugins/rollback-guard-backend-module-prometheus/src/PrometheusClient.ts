@@ -19,7 +19,10 @@ type ApiAnswer = {
   error?: string;
 };
 
-type MatrixSeries = { metric: Record<string, string>; values: [number, string][] };
+type MatrixSeries = {
+  metric: Record<string, string>;
+  values: [number, string][];
+};
 type VectorSample = { metric: Record<string, string>; value: [number, string] };
 
 /**
@@ -87,9 +90,7 @@ export class PrometheusClient {
     if (data.resultType !== 'vector' || !Array.isArray(data.result)) {
       throw new Error(`${server.name} answered a ${data.resultType}`);
     }
-    const found = points(server, data.result as VectorSample[], s => [
-      s.value,
-    ]);
+    const found = points(server, data.result as VectorSample[], s => [s.value]);
     return found[0]?.[1];
   }
 

@@ -137,7 +137,10 @@ export class PrometheusSettings {
           );
         }
         try {
-          queries.set(signal, QueryTemplate.parse(queryConfig.getString(signal)));
+          queries.set(
+            signal,
+            QueryTemplate.parse(queryConfig.getString(signal)),
+          );
         } catch (error) {
           throw new InputError(
             `${where}.queries.${signal} ${(error as Error).message}`,

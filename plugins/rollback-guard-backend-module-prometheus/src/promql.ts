@@ -11,9 +11,7 @@ export const PLACEHOLDERS = ['entity', 'environment', 'version'] as const;
 /** @public */
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
-type Part =
-  | { text: string }
-  | { placeholder: Placeholder; regex: boolean };
+type Part = { text: string } | { placeholder: Placeholder; regex: boolean };
 
 /**
  * A checked template: every placeholder sits inside a double-quoted string

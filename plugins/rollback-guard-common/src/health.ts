@@ -22,7 +22,11 @@ export const HEALTH_VERDICTS: readonly HealthVerdict[] = [
  *
  * @public
  */
-export const HEALTH_SIGNALS = ['errorRate', 'latencyP95', 'availability'] as const;
+export const HEALTH_SIGNALS = [
+  'errorRate',
+  'latencyP95',
+  'availability',
+] as const;
 
 /**
  * How a signal's values read: a ratio (0.079 is 7.9%) or seconds.

@@ -33,7 +33,9 @@ export function haltReason(environment: EnvironmentReadiness): string {
     });
   return `Health of the canary ${health.version} turned failing in ${
     environment.environment
-  }: ${failing.join('; ')}. Rollback Guard paused it to halt and ask; it never rolls back by itself. Read ${
+  }: ${failing.join(
+    '; ',
+  )}. Rollback Guard paused it to halt and ask; it never rolls back by itself. Read ${
     health.window.start
   } to ${health.window.end} from ${health.source}.`;
 }

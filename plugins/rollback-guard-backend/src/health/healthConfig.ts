@@ -78,7 +78,9 @@ export function readHealthSettings(config: Config): HealthSettings {
   const positive = (key: string, fallback: number) => {
     const value = health?.getOptionalNumber(key) ?? fallback;
     if (!(value > 0)) {
-      throw new InputError(`${KEY}.${key} must be a positive number, got ${value}`);
+      throw new InputError(
+        `${KEY}.${key} must be a positive number, got ${value}`,
+      );
     }
     return value;
   };
@@ -166,7 +168,8 @@ export function signalsForEntity(
       continue;
     }
     const failing = wanted.failing!;
-    const degraded = wanted.degraded ??
+    const degraded =
+      wanted.degraded ??
       (stricter(spec.direction, spec.threshold.degraded, failing)
         ? spec.threshold.degraded
         : failing);

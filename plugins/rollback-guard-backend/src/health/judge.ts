@@ -37,7 +37,10 @@ function badness(value: number, spec: SignalSpec): number {
   return spec.unit === 'ratio' ? 1 - value : 1 / Math.max(value, 1e-12);
 }
 
-function level(value: number, spec: SignalSpec): HealthVerdict {
+function level(
+  value: number,
+  spec: SignalSpec,
+): 'healthy' | 'degraded' | 'failing' {
   const beyond = (limit: number) =>
     spec.direction === 'lower-is-better' ? value > limit : value < limit;
   if (beyond(spec.threshold.failing)) return 'failing';
@@ -136,11 +139,11 @@ export function judgeSignal(
     return {
       ...withValues,
       verdict: 'unknown',
-      summary: `${sentence}: too little data to judge (${mine.length} intervals of ${
-        current.version
-      }${stable ? `, ${theirs.length} of ${stable.version}` : ''}; ${
-        settings.minSamples
-      } needed)`,
+      summary: `${sentence}: too little data to judge (${
+        mine.length
+      } intervals of ${current.version}${
+        stable ? `, ${theirs.length} of ${stable.version}` : ''
+      }; ${settings.minSamples} needed)`,
     };
   }
   const byThreshold = level(value, spec);
@@ -166,16 +169,18 @@ export function judgeSignal(
     verdict = byThreshold === 'failing' ? 'failing' : 'degraded';
     why =
       byThreshold === 'healthy'
-        ? `significantly worse than ${stable.version} (p=${comparison.pValue.toPrecision(
-            2,
-          )}) though within thresholds`
+        ? `significantly worse than ${
+            stable.version
+          } (p=${comparison.pValue.toPrecision(2)}) though within thresholds`
         : `${limit(byThreshold)} and significantly worse than ${
             stable.version
           } (p=${comparison.pValue.toPrecision(2)})`;
   } else if (byThreshold !== 'healthy' && stableLevel === byThreshold) {
     // The stable version breaches it as much: not the canary's doing.
     verdict = 'degraded';
-    why = `${limit(byThreshold)}, as is ${stable.version}: not worse than stable`;
+    why = `${limit(byThreshold)}, as is ${
+      stable.version
+    }: not worse than stable`;
   } else {
     verdict = byThreshold;
     why =

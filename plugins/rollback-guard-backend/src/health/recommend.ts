@@ -41,7 +41,9 @@ export function recommendWithHealth(options: {
   if (health.verdict === 'unknown') {
     return {
       action: byState.action,
-      reason: `Health is unknown (${lowerFirst(health.reason)}), so this goes by the rollout state: ${byState.reason}`,
+      reason: `Health is unknown (${lowerFirst(
+        health.reason,
+      )}), so this goes by the rollout state: ${byState.reason}`,
     };
   }
   const v = current.version;
@@ -107,9 +109,11 @@ export function recommendWithHealth(options: {
   if (best.risk === 'low' || best.risk === 'medium') {
     return {
       action: 'roll-back',
-      reason: `${v} is failing (${evidence}); going back to ${candidate} is ${best.risk} risk (${lowerFirst(
-        why,
-      )})${best.risk === 'medium' ? ', so read the checks before you approve' : ''}.`,
+      reason: `${v} is failing (${evidence}); going back to ${candidate} is ${
+        best.risk
+      } risk (${lowerFirst(why)})${
+        best.risk === 'medium' ? ', so read the checks before you approve' : ''
+      }.`,
     };
   }
   return {

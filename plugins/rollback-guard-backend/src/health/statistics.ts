@@ -86,9 +86,7 @@ export function mannWhitneyGreater(
   }
   const u = rankSumX - (n1 * (n1 + 1)) / 2;
   const mu = (n1 * n2) / 2;
-  const sigma = Math.sqrt(
-    ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))),
-  );
+  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
   if (sigma === 0) {
     // Every value equal: no evidence of a difference.
     return { u, z: 0, pValue: 1 };

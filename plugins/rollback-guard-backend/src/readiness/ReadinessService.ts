@@ -35,7 +35,10 @@ export class ReadinessService {
       auth: AuthService;
       logger: LoggerService;
       /** Runs after each computation, e.g. halt-and-ask on failing health. */
-      afterCompute?: (entity: Entity, snapshot: ReadinessSnapshot) => Promise<void>;
+      afterCompute?: (
+        entity: Entity,
+        snapshot: ReadinessSnapshot,
+      ) => Promise<void>;
     },
   ) {}
 
