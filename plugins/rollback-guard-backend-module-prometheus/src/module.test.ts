@@ -4,10 +4,17 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  ActionRequest,
+  AuditEntry,
   EnvironmentReadiness,
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 // The backend's own test catalog, until a shared test-utils package exists.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -43,6 +50,7 @@ function component(
       annotations: {
         'rollback-guard/environments': 'production',
         'rollback-guard/health-query-set': 'web',
+        'rollback-guard/action-webhook': 'ci',
         ...annotations,
       },
     },
@@ -63,12 +71,20 @@ const behaviour = (
   availability: 0.9995,
 });
 
-prometheusDescribe()(
+const describePrometheus = prometheusDescribe();
+
+describePrometheus(
   'the Prometheus health source against a real Prometheus',
   () => {
     let prometheus: TestPrometheus;
     let server: Server;
     let stopBackend: () => Promise<void>;
+    let pipeline: http.Server;
+    const dispatched: Array<{ kind: string; environment: string }> = [];
+    const notifications: Array<{
+      recipients: { entityRef: string[] };
+      payload: { title: string; description: string };
+    }> = [];
 
     beforeAll(async () => {
       const now = Math.floor(Date.now() / 1000);
@@ -87,6 +103,20 @@ prometheusDescribe()(
         ),
       );
       const nobody = await freePort();
+      // The CI pipeline that receives approved actions.
+      pipeline = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', chunk => (body += chunk));
+        req.on('end', () => {
+          dispatched.push(JSON.parse(body));
+          res.statusCode = 202;
+          res.end();
+        });
+      });
+      await new Promise<void>(resolve =>
+        pipeline.listen(0, '127.0.0.1', resolve),
+      );
+      const pipelinePort = (pipeline.address() as AddressInfo).port;
       const backend = await startTestBackend({
         features: [
           rollbackGuardPlugin,
@@ -104,11 +134,38 @@ prometheusDescribe()(
               component('injected-api', {
                 'rollback-guard/health-label': 'failing-api"} or vector(1) #',
               }),
+              component('guarded-api', {
+                'rollback-guard/health-query-set': 'guarded',
+              }),
             ],
+          }),
+          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({
+              send: async (notification: any) => {
+                notifications.push(notification);
+              },
+            }),
           }),
           mockServices.rootConfig.factory({
             data: {
+              permission: { enabled: true },
               rollbackGuard: {
+                health: { haltOnFailure: true },
+                actions: {
+                  notifyApprovers: ['group:default/sre'],
+                  webhooks: [
+                    {
+                      name: 'ci',
+                      url: `http://127.0.0.1:${pipelinePort}/hook`,
+                      secret: 'test-webhook-secret',
+                      insecure: true,
+                      allowPrivateAddresses: true,
+                    },
+                  ],
+                },
                 prometheus: {
                   servers: [
                     {
@@ -187,6 +244,7 @@ prometheusDescribe()(
       await canary('quiet-api', '0.9.0', '1.0.0');
       await canary('down-api', '1.4.2', '1.5.0');
       await canary('injected-api', '1.4.2', '1.5.0');
+      await canary('guarded-api', '1.4.2', '1.5.0');
       await record(
         'finished-api',
         '4.0.0',
@@ -199,6 +257,7 @@ prometheusDescribe()(
     afterAll(async () => {
       await stopBackend?.();
       await prometheus?.stop();
+      await new Promise(resolve => pipeline?.close(resolve));
     });
 
     const production = async (
@@ -221,7 +280,7 @@ prometheusDescribe()(
         verdict: 'failing',
       });
       expect(env.health!.reason).toMatch(
-        /^error rate 7\.\d% on 1\.5\.0 vs 0\.2% on 1\.4\.2 over 10 min, above the 5% failing threshold and significantly worse than 1\.4\.2/,
+        /^error rate (7\.\d|8(\.\d)?)% on 1\.5\.0 vs 0\.2% on 1\.4\.2 over 10 min, above the 5% failing threshold and significantly worse than 1\.4\.2/,
       );
       const errorRate = env.health!.signals.find(
         s => s.signal === 'errorRate',
@@ -301,6 +360,63 @@ prometheusDescribe()(
       expect(env.health!.reason).toContain(
         'rollback-guard/health-label "failing-api"} or vector(1) #" was refused',
       );
+    });
+
+    it('refuses a Prometheus on a private address that configuration did not allow', async () => {
+      const env = await production('guarded-api');
+      expect(env.health!.verdict).toBe('unknown');
+      expect(env.health!.reason).toContain(
+        'is a loopback address; set allowPrivateAddresses: true on its rollbackGuard.prometheus.servers entry',
+      );
+    });
+
+    it('halts and asks: a failing canary gets a pause requested by the plugin itself, once, through the action workflow', async () => {
+      const entityRef = 'component:default/failing-api';
+      await production('failing-api');
+      await production('failing-api');
+      const actions = await request(server)
+        .get('/api/rollback-guard/actions')
+        .query({ entityRef })
+        .set('Authorization', mockCredentials.user.header());
+      const items: ActionRequest[] = actions.body.items;
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({
+        kind: 'pause',
+        environment: 'production',
+        requestedBy: 'rollback-guard',
+      });
+      expect(items[0].reason).toMatch(
+        /^Health of the canary 1\.5\.0 turned failing in production: error rate (7\.\d|8(\.\d)?)% on 1\.5\.0 vs 0\.2% on 1\.4\.2 over 10 min/,
+      );
+      // Pause needs no approval by default: the pipeline received it.
+      expect(dispatched.filter(d => d.kind === 'pause')).toHaveLength(1);
+      expect(dispatched.every(d => d.kind === 'pause')).toBe(true);
+
+      const audit = await request(server)
+        .get('/api/rollback-guard/audit')
+        .query({ entityRef })
+        .set('Authorization', mockCredentials.user.header());
+      const requested = (audit.body.items as AuditEntry[]).find(
+        e => e.step === 'requested',
+      );
+      expect(requested).toMatchObject({ actor: 'rollback-guard' });
+
+      const halted = notifications.find(n =>
+        n.payload.title.startsWith('Halted by Rollback Guard'),
+      );
+      expect(halted?.recipients.entityRef).toEqual([
+        entityRef,
+        'group:default/sre',
+      ]);
+      expect(halted?.payload.description).toMatch(/error rate (7|8)/);
+
+      // A healthy canary is left alone.
+      await production('healthy-api');
+      const healthy = await request(server)
+        .get('/api/rollback-guard/actions')
+        .query({ entityRef: 'component:default/healthy-api' })
+        .set('Authorization', mockCredentials.user.header());
+      expect(healthy.body.items).toEqual([]);
     });
   },
 );

@@ -60,12 +60,13 @@ export function behaviourOpenMetrics(
     const probeSamples: Array<[number, number]> = [];
     let okTotal = 0;
     let errorTotal = 0;
+    let errorsExact = 0;
     let requestTotal = 0;
     for (let t = range.from, i = 0; t <= range.to; t += 15, i++) {
       const traffic = 200 + ((i * 37) % 60);
-      const failed = Math.round(
-        traffic * b.errorRate * (0.8 + ((i * 13) % 5) / 10),
-      );
+      // Errors accrue exactly; the counter shows whole requests.
+      errorsExact += traffic * b.errorRate * (0.8 + ((i * 13) % 5) / 10);
+      const failed = Math.floor(errorsExact) - errorTotal;
       errorTotal += failed;
       okTotal += traffic - failed;
       requestTotal += traffic;

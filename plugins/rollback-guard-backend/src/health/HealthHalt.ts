@@ -4,7 +4,6 @@ import {
   EnvironmentReadiness,
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { formatHealthValue } from './judge';
 
 /** The one action Rollback Guard may ask for by itself. */
 export type RequestPause = (
@@ -24,18 +23,12 @@ export function haltReason(environment: EnvironmentReadiness): string {
   const health = environment.health!;
   const failing = health.signals
     .filter(s => s.verdict === 'failing')
-    .map(s => {
-      const p = s.comparison ? `, p=${s.comparison.pValue.toPrecision(2)}` : '';
-      return `${s.summary} (failing threshold ${formatHealthValue(
-        s.threshold.failing,
-        s.unit,
-      )}${p})`;
-    });
+    .map(s => s.summary);
   return `Health of the canary ${health.version} turned failing in ${
     environment.environment
   }: ${failing.join(
     '; ',
-  )}. Rollback Guard paused it to halt and ask; it never rolls back by itself. Read ${
+  )}. Rollback Guard asks to pause it and for a person to decide what next; it never rolls back by itself. Read ${
     health.window.start
   } to ${health.window.end} from ${health.source}.`;
 }
