@@ -122,7 +122,7 @@ function param(req: Request, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function time(value: string | undefined, fallback?: number) {
+function parseTime(value: string | undefined, fallback?: number) {
   if (value === undefined) return fallback;
   const parsed = /^\d/.test(value) ? Number(value) : Date.parse(value) / 1000;
   return Number.isFinite(parsed) ? parsed : undefined;
@@ -135,8 +135,8 @@ export function createExampleMetricsRouter() {
 
   router.all('/api/v1/query_range', async (req, res) => {
     const query = param(req, 'query');
-    const start = time(param(req, 'start'));
-    const end = time(param(req, 'end'));
+    const start = parseTime(param(req, 'start'));
+    const end = parseTime(param(req, 'end'));
     const step = Number(param(req, 'step'));
     if (!query) return badData(res, 'invalid parameter "query": missing');
     if (start === undefined || end === undefined) {
@@ -177,7 +177,7 @@ export function createExampleMetricsRouter() {
 
   router.all('/api/v1/query', async (req, res) => {
     const query = param(req, 'query');
-    const at = time(param(req, 'time'), Date.now() / 1000);
+    const at = parseTime(param(req, 'time'), Date.now() / 1000);
     if (!query) return badData(res, 'invalid parameter "query": missing');
     if (at === undefined) return badData(res, 'invalid parameter "time"');
     const selector = parseSelector(query);

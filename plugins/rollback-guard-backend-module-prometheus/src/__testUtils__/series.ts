@@ -72,8 +72,9 @@ export function behaviourOpenMetrics(
       requestTotal += traffic;
       ok.push([t, okTotal]);
       errors.push([t, errorTotal]);
+      const served = requestTotal;
       BUCKETS[b.latency].forEach(([, per100], k) =>
-        bucketSamples[k].push([t, Math.round((requestTotal * per100) / 100)]),
+        bucketSamples[k].push([t, Math.round((served * per100) / 100)]),
       );
       // A probe fails on a fixed share of intervals.
       probeSamples.push([t, (i * 7919) % 1000 < b.availability * 1000 ? 1 : 0]);
