@@ -33,19 +33,13 @@ import {
 } from '../plugins/rollback-guard-backend/src/health/HealthReader';
 import { readHealthSettings } from '../plugins/rollback-guard-backend/src/health/healthConfig';
 import { judgeHealth } from '../plugins/rollback-guard-backend/src/health/judge';
-import { createExampleMetricsRouter } from '../packages/backend/src/exampleMetrics';
+import {
+  createExampleMetricsRouter,
+  EXAMPLE_QUERIES,
+} from '../packages/backend/src/exampleMetrics';
 
 const READS = 100;
 const JUDGE_RUNS = 20;
-
-const EXAMPLE_QUERIES = {
-  errorRate:
-    'example_error_ratio{service="${entity}",environment="${environment}",version="${version}"}',
-  latencyP95:
-    'example_latency_p95_seconds{service="${entity}",environment="${environment}",version="${version}"}',
-  availability:
-    'example_availability_ratio{service="${entity}",environment="${environment}",version="${version}"}',
-};
 
 const canary = {
   id: 'c',

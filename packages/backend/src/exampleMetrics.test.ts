@@ -17,19 +17,9 @@ import {
   catalogEntitiesModule,
   untilProcessed,
 } from '../../../plugins/rollback-guard-backend/src/__testUtils__/catalogEntities';
-import { createExampleMetricsRouter } from './exampleMetrics';
+import { createExampleMetricsRouter, EXAMPLE_QUERIES } from './exampleMetrics';
 
 const API = '/api/rollback-guard';
-
-// The same query set as app-config.yaml.
-const QUERIES = {
-  errorRate:
-    'example_error_ratio{service="${entity}",environment="${environment}",version="${version}"}',
-  latencyP95:
-    'example_latency_p95_seconds{service="${entity}",environment="${environment}",version="${version}"}',
-  availability:
-    'example_availability_ratio{service="${entity}",environment="${environment}",version="${version}"}',
-};
 
 describe('the example metrics source', () => {
   let metrics: Server;
@@ -74,7 +64,9 @@ describe('the example metrics source', () => {
                     allowPrivateAddresses: true,
                   },
                 ],
-                querySets: { example: { server: 'example', queries: QUERIES } },
+                querySets: {
+                  example: { server: 'example', queries: EXAMPLE_QUERIES },
+                },
               },
             },
           },

@@ -45,6 +45,19 @@ export const EXAMPLE_BEHAVIOURS: Behaviour[] = [
   example_availability_ratio: availability as number,
 }));
 
+/**
+ * The query set that reads these series through the Prometheus module, as
+ * app-config.yaml configures it (there with `$${...}`).
+ */
+export const EXAMPLE_QUERIES = {
+  errorRate:
+    'example_error_ratio{service="${entity}",environment="${environment}",version="${version}"}',
+  latencyP95:
+    'example_latency_p95_seconds{service="${entity}",environment="${environment}",version="${version}"}',
+  availability:
+    'example_availability_ratio{service="${entity}",environment="${environment}",version="${version}"}',
+};
+
 type Metric = Exclude<keyof Behaviour, 'service' | 'environment' | 'version'>;
 const METRICS: Metric[] = [
   'example_error_ratio',

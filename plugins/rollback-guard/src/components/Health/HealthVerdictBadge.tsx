@@ -1,8 +1,8 @@
-import { makeStyles } from '@material-ui/core';
 import {
   EnvironmentHealth,
   HealthVerdict,
 } from '@rollback-guard/plugin-rollback-guard-common';
+import { useBadgeStyles } from '../RiskBadge/RiskBadge';
 
 /** Text contrast is at least 4.5:1 on each. */
 const COLORS: Record<HealthVerdict, { background: string; color: string }> = {
@@ -19,25 +19,13 @@ const TEXT: Record<HealthVerdict, string> = {
   unknown: 'health unknown',
 };
 
-const useStyles = makeStyles(theme => ({
-  badge: {
-    display: 'inline-block',
-    padding: theme.spacing(0.25, 1),
-    borderRadius: theme.shape.borderRadius,
-    fontSize: theme.typography.caption.fontSize,
-    fontWeight: theme.typography.fontWeightBold as number,
-    lineHeight: 1.6,
-    whiteSpace: 'nowrap',
-  },
-}));
-
 /**
  * The health verdict as a compact colored label that says it in words:
  * "healthy", "degraded", "failing", "health unknown"; the reason is its
  * tooltip.
  */
 export function HealthVerdictBadge(props: { health: EnvironmentHealth }) {
-  const classes = useStyles();
+  const classes = useBadgeStyles();
   const { verdict, reason } = props.health;
   return (
     <span
