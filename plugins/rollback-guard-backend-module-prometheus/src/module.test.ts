@@ -101,6 +101,15 @@ describePrometheus(
           ],
           { from: now - 40 * 60, to: now + 60 },
         ),
+        {
+          basicAuth: {
+            username: 'rollback-guard',
+            password: 'prom-test-password',
+            // htpasswd -nbB -C 10 rollback-guard prom-test-password
+            bcryptHash:
+              '$2y$10$l1kg.h28VlMv02hEKgXIGeNmJJAkl40YI61iw2UZ2zS.D9Bgm9EDK',
+          },
+        },
       );
       const nobody = await freePort();
       // The CI pipeline that receives approved actions.
@@ -137,6 +146,9 @@ describePrometheus(
               component('guarded-api', {
                 'rollback-guard/health-query-set': 'guarded',
               }),
+              component('refused-api', {
+                'rollback-guard/health-query-set': 'refused',
+              }),
             ],
           }),
           mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
@@ -172,6 +184,15 @@ describePrometheus(
                       name: 'main',
                       baseUrl: prometheus.url,
                       allowPrivateAddresses: true,
+                      username: 'rollback-guard',
+                      password: 'prom-test-password',
+                    },
+                    {
+                      name: 'wrong-password',
+                      baseUrl: prometheus.url,
+                      allowPrivateAddresses: true,
+                      username: 'rollback-guard',
+                      password: 'not-the-password',
                     },
                     {
                       name: 'gone',
@@ -185,6 +206,10 @@ describePrometheus(
                     web: { server: 'main', queries: TEST_QUERIES },
                     down: { server: 'gone', queries: TEST_QUERIES },
                     guarded: { server: 'private', queries: TEST_QUERIES },
+                    refused: {
+                      server: 'wrong-password',
+                      queries: TEST_QUERIES,
+                    },
                   },
                 },
               },
@@ -245,6 +270,7 @@ describePrometheus(
       await canary('down-api', '1.4.2', '1.5.0');
       await canary('injected-api', '1.4.2', '1.5.0');
       await canary('guarded-api', '1.4.2', '1.5.0');
+      await canary('refused-api', '1.4.2', '1.5.0');
       await record(
         'finished-api',
         '4.0.0',
@@ -368,6 +394,15 @@ describePrometheus(
       expect(env.health!.reason).toContain(
         'is a loopback address; set allowPrivateAddresses: true on its rollbackGuard.prometheus.servers entry',
       );
+    });
+
+    it('says unknown when Prometheus refuses the configured credentials, and never shows them', async () => {
+      const env = await production('refused-api');
+      expect(env.health!.verdict).toBe('unknown');
+      expect(env.health!.reason).toContain(
+        'Prometheus wrong-password refused the credentials configured for it (HTTP 401)',
+      );
+      expect(JSON.stringify(env)).not.toContain('not-the-password');
     });
 
     it('halts and asks: a failing canary gets a pause requested by the plugin itself, once, through the action workflow', async () => {

@@ -93,6 +93,7 @@ async function waitUntilReady(
   url: string,
   child: ChildProcess,
   logPath: string,
+  headers: Record<string, string>,
 ) {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -103,7 +104,7 @@ async function waitUntilReady(
       );
     }
     try {
-      const response = await fetch(`${url}/-/ready`);
+      const response = await fetch(`${url}/-/ready`, { headers });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -122,12 +123,24 @@ async function waitUntilReady(
  */
 export async function startTestPrometheus(
   openMetrics: string,
+  options: {
+    /** Basic auth on every endpoint (Prometheus's web config), bcrypt-hashed. */
+    basicAuth?: { username: string; password: string; bcryptHash: string };
+  } = {},
 ): Promise<TestPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'rollback-guard-prometheus-'));
   const dataDir = join(dir, 'data');
   const inputPath = join(dir, 'series.om');
   const configPath = join(dir, 'prometheus.yml');
   const logPath = join(dir, 'prometheus.log');
+  const webConfigPath = join(dir, 'web.yml');
+  const { basicAuth } = options;
+  if (basicAuth) {
+    await writeFile(
+      webConfigPath,
+      `basic_auth_users:\n  ${basicAuth.username}: ${basicAuth.bcryptHash}\n`,
+    );
+  }
   await writeFile(inputPath, openMetrics);
   await writeFile(
     configPath,
@@ -151,6 +164,7 @@ export async function startTestPrometheus(
         `--storage.tsdb.path=${dataDir}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--storage.tsdb.retention.time=10y',
+        ...(basicAuth ? [`--web.config.file=${webConfigPath}`] : []),
       ],
       { stdio: ['ignore', fd, fd] },
     );
@@ -167,7 +181,18 @@ export async function startTestPrometheus(
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(url, child, logPath);
+    await waitUntilReady(
+      url,
+      child,
+      logPath,
+      basicAuth
+        ? {
+            Authorization: `Basic ${Buffer.from(
+              `${basicAuth.username}:${basicAuth.password}`,
+            ).toString('base64')}`,
+          }
+        : {},
+    );
   } catch (error) {
     await stop();
     throw error;
