@@ -116,7 +116,7 @@ describe('the example metrics source', () => {
     const env = await production('payments-api');
     expect(env.health?.verdict).toBe('failing');
     expect(env.health?.reason).toMatch(
-      /^error rate 7\.\d% on 1\.5\.0 vs 0\.2% on 1\.4\.2 over 10 min, above the 5% failing threshold/,
+      /^error rate (7\.\d|8(\.\d)?)% on 1\.5\.0 vs 0\.2% on 1\.4\.2 over 10 min, above the 5% failing threshold/,
     );
     expect(env.recommendation.action).toBe('abort');
   });

@@ -67,8 +67,9 @@ const METRICS: Metric[] = [
 
 /** A deterministic wobble around the level, the same for the same time. */
 function valueAt(metric: Metric, level: number, time: number, seed: number) {
+  // Periods of a few minutes, so that a 10-minute mean stays near the level.
   const wobble =
-    0.5 * Math.sin(time / 47 + seed) + 0.5 * Math.sin(time / 113 + 2 * seed);
+    0.5 * Math.sin(time / 47 + seed) + 0.5 * Math.sin(time / 29 + 2 * seed);
   if (metric === 'example_availability_ratio') {
     return 1 - (1 - level) * (1 + 0.3 * wobble);
   }
