@@ -154,6 +154,13 @@ export interface Config {
        * @default 10
        */
       refreshIntervalMinutes?: number;
+      /**
+       * A refresh asked for within this many seconds of the last computation
+       * of an entity returns that one instead of running every check again.
+       *
+       * @default 10
+       */
+      refreshMinIntervalSeconds?: number;
     };
     /**
      * Supervised actions: who must approve what.
@@ -198,6 +205,16 @@ export interface Config {
        * `group:default/sre-on-call`.
        */
       notifyApprovers?: string[];
+      /**
+       * How many action requests one person may make in a window; over it,
+       * `POST /actions` answers 429 with `Retry-After`.
+       */
+      rateLimit?: {
+        /** @default 20 */
+        requests?: number;
+        /** @default 10 */
+        windowMinutes?: number;
+      };
       /**
        * Where approved actions are sent: one signed POST per attempt, never
        * retried silently. An entity names one with its
@@ -303,6 +320,14 @@ export interface Config {
        * @default 1048576
        */
       maxEvidenceBytes?: number;
+      /**
+       * The service principals that may record deployments, by subject as
+       * Backstage names them, e.g. `external:example-ci` for a static
+       * external access token with `subject: example-ci`. Other services get
+       * 403. When unset, any service principal may record, and the backend
+       * warns at start.
+       */
+      writers?: string[];
       /**
        * What the ledger keeps. The newest deployment of each environment is
        * always kept. Applied hourly.

@@ -256,6 +256,19 @@ test('going back across an endpoint its consumers use is high risk, naming them'
     .getByRole('listitem')
     .first();
   await expect(finding.getByRole('link', { name: 'orders-api' })).toBeVisible();
+
+  // The API's own page says the same, and links back to the provider's tab.
+  await page.goto('/catalog/default/api/payments-api');
+  const provider = page.getByLabel(
+    'Provided by component:default/payments-api',
+  );
+  await expect(
+    provider.getByLabel('Going back to 1.4.2 in production'),
+  ).toContainText('POST /payments/{id}/refunds');
+  await provider.getByRole('link', { name: 'Rollback Guard' }).click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/component\/payments-api\/rollback-guard$/,
+  );
 });
 
 test('a guest requests a rollback and sees it waiting for approval', async ({

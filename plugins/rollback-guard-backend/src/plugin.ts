@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { CatalogClient } from '@backstage/catalog-client';
+import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
   rollbackGuardChecksExtensionPoint,
   rollbackGuardHealthSourcesExtensionPoint,
@@ -126,6 +127,8 @@ export const rollbackGuardPlugin = createBackendPlugin({
           logger,
           afterCompute: async (entity, snapshot) =>
             healthHalt?.afterReadiness(entity, snapshot),
+          refreshMinIntervalMs:
+            settings.readiness.refreshMinIntervalSeconds * 1000,
         });
         const actionService = new ActionService({
           store: new DatabaseActionStore(await database.getClient()),
@@ -141,6 +144,30 @@ export const rollbackGuardPlugin = createBackendPlugin({
               await auth.getOwnServiceCredentials(),
             );
             return rolloutService.rolloutStatusOf(read.entity, read.entityRef);
+          },
+          // A version the ledger recorded, or one a provider runs now.
+          knownVersion: async (entityRef, version) => {
+            if (await store.hasVersion(entityRef, version)) return true;
+            const read = await entities.getEntity(
+              entityRef,
+              await auth.getOwnServiceCredentials(),
+            );
+            const status = await rolloutService.rolloutStatusOf(
+              read.entity,
+              read.entityRef,
+            );
+            return status.environments.some(
+              e => e.current?.version === version,
+            );
+          },
+          ownersOf: async entityRef => {
+            const { entity } = await entities.getEntity(
+              entityRef,
+              await auth.getOwnServiceCredentials(),
+            );
+            return (entity.relations ?? [])
+              .filter(r => r.type === RELATION_OWNED_BY)
+              .map(r => r.targetRef);
           },
           notifications,
           signals,
@@ -175,7 +202,13 @@ export const rollbackGuardPlugin = createBackendPlugin({
           }),
           // Room for the deployment's own fields around its evidence.
           maxBodyBytes: settings.ledger.maxEvidenceBytes + 256 * 1024,
+          ledgerWriters: settings.ledger.writers,
         });
+        if (!settings.ledger.writers) {
+          logger.warn(
+            'rollbackGuard.ledger.writers is not set: any service principal may record deployments in the Rollback Guard ledger; list your CI token subjects there',
+          );
+        }
         httpRouter.use(router);
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
@@ -208,10 +241,11 @@ export const rollbackGuardPlugin = createBackendPlugin({
           initialDelay: { seconds: 20 },
           fn: async () => {
             const expired = await actionService.expireOverdue();
+            const pickedUp = await actionService.pickUpApproved();
             const ended = await actionService.verifyExecuting();
-            if (expired + ended > 0) {
+            if (expired + pickedUp + ended > 0) {
               logger.info(
-                `Rollback Guard expired ${expired} action requests and ended ${ended} executions`,
+                `Rollback Guard expired ${expired} action requests, executed ${pickedUp} left approved, and ended ${ended} executions`,
               );
             }
           },

@@ -56,6 +56,11 @@ export type CheckFinding = {
   message: string;
   /** Where it was found, e.g. a migration file or an API name. */
   source?: string;
+  /**
+   * The catalog entity `source` names, when it is one (e.g. the API's ref),
+   * so that entity's page can show what concerns it.
+   */
+  sourceRef?: string;
   /** The text it is about, shown monospace, e.g. the SQL statement. */
   code?: string;
   /** The language of `code`, for highlighting. */

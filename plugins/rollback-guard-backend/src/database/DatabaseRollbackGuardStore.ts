@@ -369,6 +369,13 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
     return this.withEvidence(await query);
   }
 
+  async hasVersion(entityRef: string, version: string): Promise<boolean> {
+    const row = await this.db<DeploymentRow>(DEPLOYMENTS)
+      .where({ entity_ref: entityRef, version })
+      .first('id');
+    return row !== undefined;
+  }
+
   async currentDeployments(entityRef: string): Promise<Deployment[]> {
     // The newest deployment per environment; the tie-break on id keeps the
     // answer stable when two deployments share a start time.
