@@ -62,6 +62,69 @@ export interface Config {
       authHosts?: string[];
     }>;
     /**
+     * Health: how the current deployment behaves (error rate, latency,
+     * availability; a canary against its stable version), read from a
+     * health source module such as Prometheus, with the readiness.
+     */
+    health?: {
+      /**
+       * The window read, in minutes, ending now.
+       *
+       * @default 10
+       */
+      windowMinutes?: number;
+      /**
+       * One value per this many seconds of the window.
+       *
+       * @default 30
+       */
+      stepSeconds?: number;
+      /**
+       * Values each side needs before anything is judged; fewer: `unknown`.
+       *
+       * @default 10
+       */
+      minSamples?: number;
+      /**
+       * The one-sided Mann-Whitney U p-value below which a canary counts as
+       * worse than its stable version.
+       *
+       * @default 0.05
+       */
+      significance?: number;
+      /**
+       * How many times worse (the ratio of typical values) a canary must be
+       * to count as worse than stable.
+       *
+       * @default 1.5
+       */
+      minEffect?: number;
+      /**
+       * When a canary in progress turns `failing`, request a pause of it
+       * (actor: the plugin) through the action workflow and its policy, and
+       * notify the owners and approvers with the evidence. Rollback Guard
+       * never rolls back by itself.
+       *
+       * @default false
+       */
+      haltOnFailure?: boolean;
+      /**
+       * Thresholds per signal (`errorRate`: 0.01 degraded, 0.05 failing;
+       * `latencyP95` in seconds: 0.5, 1; `availability`: 0.995, 0.99), and
+       * named extras. An entity's `rollback-guard/health-thresholds` may
+       * only tighten them.
+       */
+      signals?: {
+        [name: string]: {
+          title?: string;
+          unit?: 'ratio' | 'seconds' | 'number';
+          direction?: 'lower-is-better' | 'higher-is-better';
+          degraded?: number;
+          failing?: number;
+        };
+      };
+    };
+    /**
      * Rollback readiness: the candidates and the checks run on them.
      */
     readiness?: {

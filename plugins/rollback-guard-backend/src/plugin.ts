@@ -6,6 +6,7 @@ import { CatalogClient } from '@backstage/catalog-client';
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
   rollbackGuardChecksExtensionPoint,
+  rollbackGuardHealthSourcesExtensionPoint,
   rollbackGuardProvidersExtensionPoint,
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { rollbackGuardPermissions } from '@rollback-guard/plugin-rollback-guard-common';
@@ -23,6 +24,9 @@ import { LedgerProvider } from './providers/LedgerProvider';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { CheckRegistry, ReadinessEngine } from './readiness/ReadinessEngine';
 import { ReadinessService } from './readiness/ReadinessService';
+import { HealthHalt } from './health/HealthHalt';
+import { HealthReader, HealthSources } from './health/HealthReader';
+import { readHealthSettings } from './health/healthConfig';
 import { EntityReader } from './service/EntityReader';
 import { createRouter } from './service/router';
 import { RolloutService } from './service/RolloutService';
@@ -45,6 +49,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
     const checks = new CheckRegistry();
     env.registerExtensionPoint(rollbackGuardChecksExtensionPoint, {
       addCheck: check => checks.add(check),
+    });
+    const healthSources = new HealthSources();
+    env.registerExtensionPoint(rollbackGuardHealthSourcesExtensionPoint, {
+      addHealthSource: source => healthSources.add(source),
     });
 
     env.registerInit({
@@ -95,6 +103,9 @@ export const rollbackGuardPlugin = createBackendPlugin({
           timeoutMs: settings.providerTimeoutMs,
           logger,
         });
+        const healthSettings = readHealthSettings(config);
+        // Set once the action workflow exists; it needs readiness first.
+        let healthHalt: HealthHalt | undefined;
         const readinessService = new ReadinessService({
           entities,
           engine: new ReadinessEngine({
@@ -104,11 +115,19 @@ export const rollbackGuardPlugin = createBackendPlugin({
             candidates: settings.readiness.candidates,
             checkTimeoutMs: settings.readiness.checkTimeoutMs,
             logger,
+            health: new HealthReader({
+              sources: healthSources,
+              settings: healthSettings,
+              timeoutMs: settings.providerTimeoutMs,
+              logger,
+            }),
           }),
           store,
           catalog,
           auth,
           logger,
+          afterCompute: async (entity, snapshot) =>
+            healthHalt?.afterReadiness(entity, snapshot),
           refreshMinIntervalMs:
             settings.readiness.refreshMinIntervalSeconds * 1000,
         });
@@ -156,6 +175,13 @@ export const rollbackGuardPlugin = createBackendPlugin({
           signals,
           logger,
         });
+        if (healthSettings.haltOnFailure) {
+          healthHalt = new HealthHalt({
+            requestPause: (input, prompt) =>
+              actionService.requestAsPlugin(input, prompt),
+            logger,
+          });
+        }
         const router = await createRouter({
           httpAuth,
           summaryService: new SummaryService({ entities, providers }),
@@ -242,7 +268,9 @@ export const rollbackGuardPlugin = createBackendPlugin({
         logger.info(
           `Rollback Guard ready; providers: ${providers
             .ids()
-            .join(', ')}; checks: ${
+            .join(', ')}; health sources: ${
+            healthSources.ids().join(', ') || 'none'
+          }; checks: ${
             checks
               .all()
               .map(check => check.id)

@@ -1,5 +1,6 @@
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { parseApprovalsAnnotation } from './policy';
+import { healthAnnotationValidators } from './health';
 
 /**
  * The prefix every Rollback Guard annotation shares.
@@ -205,6 +206,7 @@ const validators: Record<string, Validator> = {
   [ANNOTATION_APPROVALS]: value => parseApprovalsAnnotation(value).error,
   [ANNOTATION_DATABASE_DIALECT]: value => oneOf(value, DATABASE_DIALECTS),
   [ANNOTATION_MIGRATOR]: value => oneOf(value, MIGRATORS),
+  ...healthAnnotationValidators,
 };
 
 /**

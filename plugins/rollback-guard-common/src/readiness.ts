@@ -1,4 +1,5 @@
 import { Deployment } from './deployments';
+import { EnvironmentHealth } from './health';
 
 /**
  * A check's answer for one candidate. `unknown` means the check could not
@@ -30,6 +31,7 @@ export type RecommendedAction =
   | 'roll-back'
   | 'roll-forward'
   | 'pause'
+  | 'abort'
   | 'fail-back'
   | 'do-nothing';
 
@@ -120,6 +122,8 @@ export type EnvironmentReadiness = {
   /** The risk's reasons, heaviest first. */
   reasons: string[];
   recommendation: { action: RecommendedAction; reason: string };
+  /** How the current deployment behaves; absent without a health source. */
+  health?: EnvironmentHealth;
 };
 
 /**

@@ -24,6 +24,7 @@ import {
   PendingApproval,
   Deployment,
   DeploymentState,
+  EnvironmentReadiness,
   ReadinessSnapshot,
   RolloutStatus,
   approvalRuleFor,
@@ -108,6 +109,9 @@ const ALLOWED_FROM: Record<
 };
 
 type User = BackstageCredentials<BackstageUserPrincipal>;
+
+/** Who Rollback Guard is in the audit trail when it acts by itself. */
+const PLUGIN_ACTOR = 'rollback-guard';
 
 /** The signal channel of the approvals view. */
 const APPROVALS_CHANNEL = 'rollback-guard:approvals';
@@ -326,7 +330,7 @@ export class ActionService {
           ...this.options.policy.notifyApprovers,
           action.requestedBy,
         ]),
-      ];
+      ].filter(ref => ref !== PLUGIN_ACTOR);
       // The entity's pages, and the approvals view across entities.
       for (const channel of [
         `rollback-guard:actions:${action.entityRef}`,
@@ -349,7 +353,10 @@ export class ActionService {
     const what = `${action.kind}${
       action.targetVersion ? ` to ${action.targetVersion}` : ''
     } in ${action.environment}`;
-    const notice = NOTICES[step];
+    const notice =
+      step === 'requested' && action.requestedBy === PLUGIN_ACTOR
+        ? { title: 'Halted by Rollback Guard', severity: 'high' as const }
+        : NOTICES[step];
     if (!notifications || !notice) return;
     try {
       await notifications.send({
@@ -358,7 +365,9 @@ export class ActionService {
           // The entity's owners always; the requester when it ends; the
           // configured approvers when a decision is needed.
           entityRef: notice.toRequester
-            ? [action.entityRef, action.requestedBy]
+            ? [action.entityRef, action.requestedBy].filter(
+                ref => ref !== PLUGIN_ACTOR,
+              )
             : [action.entityRef, ...this.options.policy.notifyApprovers],
         },
         payload: {
@@ -518,6 +527,67 @@ export class ActionService {
           );
         }
     }
+    return this.file(input, requester, risk, policy, snapshot, environment);
+  }
+
+  /**
+   * A request Rollback Guard makes itself (actor: the plugin), e.g. to
+   * pause a canary whose health turned failing: the same policy, approvals,
+   * audit trail and notifications as a person's, and never a roll-back.
+   * Idempotent on `idempotencyKey`: asking again files nothing new.
+   */
+  async requestAsPlugin(
+    input: {
+      environment: string;
+      kind: 'pause';
+      reason: string;
+      idempotencyKey: string;
+    },
+    /** The entity and the readiness that prompted the request. */
+    { entity, snapshot }: { entity: Entity; snapshot: ReadinessSnapshot },
+  ): Promise<{ action: ActionRequest; created: boolean }> {
+    this.ensureEnabled();
+    const policy = policyForEntity(
+      this.options.policy,
+      entity,
+      snapshot.entityRef,
+    );
+    if (policy.refusal) {
+      throw new ConflictError(policy.refusal);
+    }
+    const environment = snapshot.environments.find(
+      e => e.environment === input.environment,
+    );
+    if (
+      !environment?.current ||
+      !ALLOWED_FROM[input.kind].includes(environment.current.state)
+    ) {
+      throw new ConflictError(
+        `Cannot ${input.kind} in ${input.environment}: ${
+          environment?.current
+            ? `its deployment of ${environment.current.version} is ${environment.current.state}`
+            : 'nothing is deployed there'
+        }`,
+      );
+    }
+    return this.file(input, PLUGIN_ACTOR, 'low', policy, snapshot, environment);
+  }
+
+  private async file(
+    input: {
+      environment: string;
+      kind: ActionKind;
+      targetVersion?: string;
+      reason: string;
+      idempotencyKey: string;
+      override?: { justification: string };
+    },
+    requester: string,
+    risk: Risk,
+    policy: ActionPolicyView,
+    snapshot: ReadinessSnapshot,
+    environment: EnvironmentReadiness,
+  ): Promise<{ action: ActionRequest; created: boolean }> {
     const required = policy.approvals[approvalRuleFor(input.kind, risk)];
 
     const id = randomUUID();

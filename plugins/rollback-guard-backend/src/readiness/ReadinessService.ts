@@ -34,6 +34,11 @@ export class ReadinessService {
       catalog: CatalogApi;
       auth: AuthService;
       logger: LoggerService;
+      /** Runs after each computation, e.g. halt-and-ask on failing health. */
+      afterCompute?: (
+        entity: Entity,
+        snapshot: ReadinessSnapshot,
+      ) => Promise<void>;
       /**
        * A refresh within this long of the last computation returns that
        * one: people pressing the button cannot make the checks run hot.
@@ -176,6 +181,7 @@ export class ReadinessService {
   ): Promise<ReadinessSnapshot> {
     const snapshot = await this.options.engine.compute(entity, ref);
     await this.options.store.saveSnapshot(snapshot);
+    await this.options.afterCompute?.(entity, snapshot);
     return snapshot;
   }
 }
