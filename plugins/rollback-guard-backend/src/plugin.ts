@@ -5,6 +5,9 @@ import {
 import { CatalogClient } from '@backstage/catalog-client';
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
+  ActionExecutor,
+  rollbackGuardActionsExtensionPoint,
+  WebhookFormat,
   rollbackGuardChecksExtensionPoint,
   rollbackGuardHealthSourcesExtensionPoint,
   rollbackGuardProvidersExtensionPoint,
@@ -16,6 +19,7 @@ import { ActionService } from './actions/ActionService';
 import { DatabaseActionStore } from './actions/DatabaseActionStore';
 import { PermissivePolicyProbe } from './actions/permissivePolicy';
 import { WebhookExecutor } from './actions/executor/WebhookExecutor';
+import { ExecutorRouter } from './actions/executor/ExecutorRouter';
 import { createRegistryChecks } from './checks';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
@@ -49,6 +53,12 @@ export const rollbackGuardPlugin = createBackendPlugin({
     const checks = new CheckRegistry();
     env.registerExtensionPoint(rollbackGuardChecksExtensionPoint, {
       addCheck: check => checks.add(check),
+    });
+    const executors: ActionExecutor[] = [];
+    const webhookFormats: WebhookFormat<any>[] = [];
+    env.registerExtensionPoint(rollbackGuardActionsExtensionPoint, {
+      addExecutor: executor => executors.push(executor),
+      addWebhookFormat: format => webhookFormats.push(format),
     });
     const healthSources = new HealthSources();
     env.registerExtensionPoint(rollbackGuardHealthSourcesExtensionPoint, {
@@ -131,13 +141,22 @@ export const rollbackGuardPlugin = createBackendPlugin({
           refreshMinIntervalMs:
             settings.readiness.refreshMinIntervalSeconds * 1000,
         });
+        // Actions go to the webhook an entity names, else to its provider's
+        // executor, added by modules.
+        const executor = new ExecutorRouter({
+          webhooks: WebhookExecutor.fromConfig(config, {
+            formats: webhookFormats,
+          }),
+          defaultProvider: settings.defaultProvider,
+        });
+        executors.forEach(e => executor.add(e));
         const actionService = new ActionService({
           store: new DatabaseActionStore(await database.getClient()),
           entities,
           readiness: readinessService,
           permissions,
           auditor,
-          executor: WebhookExecutor.fromConfig(config),
+          executor,
           policy: settings.actions,
           readBack: async entityRef => {
             const read = await entities.getEntity(

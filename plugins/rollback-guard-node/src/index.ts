@@ -4,7 +4,9 @@
  * @packageDocumentation
  */
 
+export * from './actions';
 export * from './checks';
 export * from './extensions';
 export * from './health';
 export * from './outbound';
+export * from './webhooks';

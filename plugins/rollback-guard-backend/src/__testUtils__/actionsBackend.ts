@@ -116,6 +116,8 @@ export async function startActionsBackend(options: {
   allowAll?: boolean;
   /** More annotations on payments-api. */
   annotations?: Record<string, string>;
+  /** payments-api names no action webhook: its provider acts. */
+  withoutWebhook?: boolean;
   /** Entity names the catalog hides from a user, by user entity ref. */
   hiddenFrom?: Record<string, string[]>;
   /** Collects the scheduled tasks instead of running them. */
@@ -132,7 +134,9 @@ export async function startActionsBackend(options: {
             ...entity.metadata,
             annotations: {
               ...entity.metadata.annotations,
-              'rollback-guard/action-webhook': 'ci',
+              ...(options.withoutWebhook
+                ? {}
+                : { 'rollback-guard/action-webhook': 'ci' }),
               ...options.annotations,
             },
           },

@@ -1,7 +1,9 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
+  ActionExecutor,
   DeploymentProvider,
   ReadinessCheck,
+  rollbackGuardActionsExtensionPoint,
   rollbackGuardChecksExtensionPoint,
   rollbackGuardProvidersExtensionPoint,
 } from '@rollback-guard/plugin-rollback-guard-node';
@@ -12,7 +14,11 @@ import {
  */
 export function testModule(
   moduleId: string,
-  add: { providers?: DeploymentProvider[]; checks?: ReadinessCheck[] },
+  add: {
+    providers?: DeploymentProvider[];
+    checks?: ReadinessCheck[];
+    executors?: ActionExecutor[];
+  },
 ) {
   return createBackendModule({
     pluginId: 'rollback-guard',
@@ -22,10 +28,12 @@ export function testModule(
         deps: {
           providers: rollbackGuardProvidersExtensionPoint,
           checks: rollbackGuardChecksExtensionPoint,
+          actions: rollbackGuardActionsExtensionPoint,
         },
-        async init({ providers, checks }) {
+        async init({ providers, checks, actions }) {
           add.providers?.forEach(provider => providers.addProvider(provider));
           add.checks?.forEach(check => checks.addCheck(check));
+          add.executors?.forEach(executor => actions.addExecutor(executor));
         },
       });
     },

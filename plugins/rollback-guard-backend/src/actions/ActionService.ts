@@ -42,28 +42,24 @@ import { EntityReader } from '../service/EntityReader';
 import { AuditInput, DatabaseActionStore } from './DatabaseActionStore';
 import { ActionPolicy, policyForEntity } from './policy';
 import { PermissivePolicyProbe } from './permissivePolicy';
+import {
+  ActionExecutionRequest,
+  ActionExecutionResult,
+} from '@rollback-guard/plugin-rollback-guard-node';
 
 /**
- * Sends an approved action to where it is carried out (a CI pipeline, an
- * orchestrator). Never retries by itself: a retry is a new, audited attempt.
+ * Sends an approved action to where it is carried out (a webhook, a
+ * provider's executor). Never retries by itself: a retry is a new, audited
+ * attempt.
  *
  * @internal
  */
-export interface ActionExecutor {
+export type ActionDispatcher = {
   execute(
-    request: { action: ActionRequest; attempt: number; entity: Entity },
+    request: ActionExecutionRequest,
     options: { signal?: AbortSignal },
-  ): Promise<
-    | { ok: true; webhook?: string; status?: number }
-    | {
-        ok: false;
-        reason: string;
-        /** The request may have reached the target before it failed. */
-        reachedTarget?: boolean;
-        status?: number;
-      }
-  >;
-}
+  ): Promise<ActionExecutionResult>;
+};
 
 /**
  * Too many requests from one person in the window: 429, with when to try
@@ -140,7 +136,7 @@ export class ActionService {
       readiness: ReadinessService;
       permissions: PermissionsService;
       auditor: AuditorService;
-      executor: ActionExecutor;
+      executor: ActionDispatcher;
       policy: ActionPolicy;
       /** The entity's rollout status as its providers report it now. */
       readBack: (entityRef: string) => Promise<RolloutStatus>;
@@ -919,7 +915,7 @@ export class ActionService {
       );
       return;
     }
-    let result: Awaited<ReturnType<ActionExecutor['execute']>>;
+    let result: ActionExecutionResult;
     try {
       result = await executor.execute({ action, attempt, entity }, {});
     } catch (error) {
@@ -930,7 +926,7 @@ export class ActionService {
     if (result.ok) {
       await this.record(action, 'dispatched', 'rollback-guard', {
         attempt,
-        webhook: result.webhook,
+        target: result.target,
         status: result.status,
       });
     } else {

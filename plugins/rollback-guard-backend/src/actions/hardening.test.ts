@@ -15,6 +15,11 @@ import {
   startWebhookReceiver,
   userHeader as user,
 } from '../__testUtils__/actionsBackend';
+import { testModule } from '../__testUtils__/modules';
+import {
+  ActionExecutionRequest,
+  DeploymentProvider,
+} from '@rollback-guard/plugin-rollback-guard-node';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 
@@ -494,5 +499,50 @@ describe('a permission policy that lets anyone approve', () => {
   it('is not claimed of a policy that grants people what their role allows', async () => {
     // ana may request, not approve: not everyone may do everything.
     expect((await policyFor('ana', false)).anyoneMayApprove).toBeUndefined();
+  });
+});
+
+describe('providers can act', () => {
+  it('sends an action to the executor of the entity’s provider when it names no webhook', async () => {
+    const executed: ActionExecutionRequest[] = [];
+    const orchestrator: DeploymentProvider = {
+      id: 'orchestrator',
+      title: 'Orchestrator',
+      getCurrentDeployments: async () => [],
+      listDeployments: async () => [],
+    };
+    const receiver = await startWebhookReceiver();
+    const api = client(
+      (
+        await startActionsBackend({
+          webhookUrl: receiver.url,
+          withoutWebhook: true,
+          annotations: { 'rollback-guard/provider': 'ledger, orchestrator' },
+          auditorResults: [],
+          features: [
+            testModule('orchestrator', {
+              providers: [orchestrator],
+              executors: [
+                {
+                  providerId: 'orchestrator',
+                  execute: async request => {
+                    executed.push(request);
+                    return { ok: true, target: 'orchestrator/production' };
+                  },
+                },
+              ],
+            }),
+          ],
+        })
+      ).server,
+    );
+    const { body: action } = await api.ask(requestBody(), user('ana'));
+    const approved = await api.decide(action.id, 'approve', user('bob'));
+    expect(approved.body.status).toBe('executing');
+    expect(executed.map(r => [r.action.id, r.attempt])).toEqual([
+      [action.id, 1],
+    ]);
+    expect(receiver.received).toHaveLength(0);
+    await receiver.close();
   });
 });
