@@ -525,8 +525,8 @@ describe('providers can act', () => {
               executors: [
                 {
                   providerId: 'orchestrator',
-                  execute: async request => {
-                    executed.push(request);
+                  execute: async execution => {
+                    executed.push(execution);
                     return { ok: true, target: 'orchestrator/production' };
                   },
                 },
