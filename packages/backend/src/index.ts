@@ -42,6 +42,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // Rollback Guard
 backend.add(import('@rollback-guard/plugin-rollback-guard-backend'));
 backend.add(
+  import('@rollback-guard/plugin-rollback-guard-backend-module-oci-registry'),
+);
+backend.add(
   import(
     '@rollback-guard/plugin-rollback-guard-backend-module-schema-compatibility'
   ),

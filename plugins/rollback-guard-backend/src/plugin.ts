@@ -20,7 +20,6 @@ import { DatabaseActionStore } from './actions/DatabaseActionStore';
 import { PermissivePolicyProbe } from './actions/permissivePolicy';
 import { WebhookExecutor } from './actions/executor/WebhookExecutor';
 import { ExecutorRouter } from './actions/executor/ExecutorRouter';
-import { createRegistryChecks } from './checks';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
 import { LedgerService } from './ledger/LedgerService';
@@ -102,7 +101,6 @@ export const rollbackGuardPlugin = createBackendPlugin({
         const ledger = new LedgerProvider(store);
         providers.add(ledger);
         providers.setDefault(settings.defaultProvider);
-        createRegistryChecks({ config }).forEach(check => checks.add(check));
         checks.disable(settings.readiness.disabledChecks);
 
         const catalog = new CatalogClient({ discoveryApi: discovery });

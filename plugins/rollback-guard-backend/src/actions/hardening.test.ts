@@ -14,8 +14,8 @@ import {
   startActionsBackend,
   startWebhookReceiver,
   userHeader as user,
-} from '../__testUtils__/actionsBackend';
-import { testModule } from '../__testUtils__/modules';
+  testModule,
+} from '@internal/rollback-guard-test-harness';
 import {
   ActionExecutionRequest,
   DeploymentProvider,

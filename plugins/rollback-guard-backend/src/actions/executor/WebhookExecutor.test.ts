@@ -14,7 +14,7 @@ import {
   closedPort,
   CountingServer,
   startCountingServer,
-} from '../../__testUtils__/testServers';
+} from '@internal/rollback-guard-test-harness';
 import { ResolveAddresses } from '@rollback-guard/plugin-rollback-guard-node';
 import { verifyWebhookSignature } from '@rollback-guard/plugin-rollback-guard-node';
 import { githubWorkflowDispatchFormat } from '@rollback-guard/plugin-rollback-guard-backend-module-github-actions';

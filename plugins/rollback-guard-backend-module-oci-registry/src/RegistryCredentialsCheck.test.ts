@@ -3,21 +3,22 @@ import {
   checkContext,
   evidenceOf,
   registryCheck,
-} from '../__testUtils__/checkContext';
+} from './__testUtils__/checkContext';
 import {
   registryConfig,
   registryDescribe,
   startTestRegistry,
   TestRegistry,
-} from '../__testUtils__/testRegistry';
-import { closedPort, startCountingServer } from '../__testUtils__/testServers';
-import { createRegistryChecks } from '.';
+  closedPort,
+  startCountingServer,
+} from '@internal/rollback-guard-test-harness';
+import { createOciRegistryChecks } from './createOciRegistryChecks';
 
 const describeWithRegistry = registryDescribe();
 
-describe('createRegistryChecks', () => {
+describe('createOciRegistryChecks', () => {
   it('creates both registry checks with their ids, titles and weights', () => {
-    const checks = createRegistryChecks({ config: new ConfigReader({}) });
+    const checks = createOciRegistryChecks({ config: new ConfigReader({}) });
     expect(
       checks.map(({ id, title, weight }) => ({ id, title, weight })),
     ).toEqual([

@@ -15,7 +15,9 @@ import { ReadinessCheck } from '@rollback-guard/plugin-rollback-guard-node';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { rollbackGuardPlugin } from '../plugin';
+// The harness starts the backend plugin it tests.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import rollbackGuardPlugin from '@rollback-guard/plugin-rollback-guard-backend';
 import { fakeCatalog, testEntities } from './fakeCatalog';
 import { testModule } from './modules';
 
@@ -216,9 +218,6 @@ export async function startActionsBackend(options: {
             : {}),
           permission: { enabled: true },
           rollbackGuard: {
-            readiness: {
-              disabledChecks: ['artifact-availability', 'registry-credentials'],
-            },
             ...options.rollbackGuard,
             actions: {
               ...options.actions,

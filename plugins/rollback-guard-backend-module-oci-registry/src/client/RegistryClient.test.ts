@@ -14,12 +14,10 @@ import {
   registryDescribe,
   startTestRegistry,
   TestRegistry,
-} from '../../__testUtils__/testRegistry';
-import {
   closedPort,
   CountingServer,
   startCountingServer,
-} from '../../__testUtils__/testServers';
+} from '@internal/rollback-guard-test-harness';
 import { RegistryClient } from './RegistryClient';
 import { RegistryHostPolicy, ResolveAddresses } from './RegistryHostPolicy';
 

@@ -3,13 +3,13 @@ import {
   ReadinessCheckContext,
   ReadinessCheckOutcome,
 } from '@rollback-guard/plugin-rollback-guard-node';
-import { RegistryFailure } from './registry/RegistryClient';
+import { RegistryFailure } from './client/RegistryClient';
 import {
   digestProblem,
   parseImageReference,
   parseRepository,
   tagProblem,
-} from './registry/imageReference';
+} from './client/imageReference';
 
 /**
  * The image a rollback to the candidate would pull.

@@ -4,7 +4,7 @@ import {
   ReadinessCheckOutcome,
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { resolveArtifactTarget, unansweredOutcome } from './artifactTarget';
-import { RegistryClient } from './registry/RegistryClient';
+import { RegistryClient } from './client/RegistryClient';
 
 /**
  * Whether the credentials a rollback would pull the candidate's image with
@@ -12,7 +12,7 @@ import { RegistryClient } from './registry/RegistryClient';
  * expired registry credential first among them; better to learn that before
  * anyone relies on going back.
  *
- * @internal
+ * @public
  */
 export class RegistryCredentialsCheck implements ReadinessCheck {
   readonly id = 'registry-credentials';

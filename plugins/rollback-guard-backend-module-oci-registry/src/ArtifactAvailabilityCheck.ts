@@ -9,7 +9,7 @@ import {
   resolveArtifactTarget,
   unansweredOutcome,
 } from './artifactTarget';
-import { ManifestResult, RegistryClient } from './registry/RegistryClient';
+import { ManifestResult, RegistryClient } from './client/RegistryClient';
 
 function short(digest: string): string {
   const [algorithm, hex] = digest.split(':');
@@ -42,7 +42,7 @@ function presentEvidence(
  * one was recorded, else by tag. A missing manifest blocks the rollback:
  * there is nothing to go back to.
  *
- * @internal
+ * @public
  */
 export class ArtifactAvailabilityCheck implements ReadinessCheck {
   readonly id = 'artifact-availability';

@@ -4,18 +4,16 @@ import {
   checkContext,
   evidenceOf,
   registryCheck,
-} from '../__testUtils__/checkContext';
+} from './__testUtils__/checkContext';
 import {
   registryConfig,
   registryDescribe,
   startTestRegistry,
   TestRegistry,
-} from '../__testUtils__/testRegistry';
-import {
   closedPort,
   CountingServer,
   startCountingServer,
-} from '../__testUtils__/testServers';
+} from '@internal/rollback-guard-test-harness';
 
 const describeWithRegistry = registryDescribe();
 

@@ -7,7 +7,7 @@ import {
   ReadinessCheckContext,
   ReadinessCheckOutcome,
 } from '@rollback-guard/plugin-rollback-guard-node';
-import { createRegistryChecks } from '../checks';
+import { createOciRegistryChecks } from '../createOciRegistryChecks';
 
 /**
  * A readiness check context for going back from version 2.0.0 to
@@ -67,7 +67,7 @@ export function checkContext(
 }
 
 /**
- * One of the registry checks, as `createRegistryChecks` makes it from a
+ * One of the registry checks, as `createOciRegistryChecks` makes it from a
  * `rollbackGuard.registries` configuration.
  *
  * @internal
@@ -76,7 +76,7 @@ export function registryCheck(
   id: 'artifact-availability' | 'registry-credentials',
   registries: JsonObject[],
 ): ReadinessCheck {
-  const checks = createRegistryChecks({
+  const checks = createOciRegistryChecks({
     config: new ConfigReader({ rollbackGuard: { registries } }),
   });
   const check = checks.find(c => c.id === id);

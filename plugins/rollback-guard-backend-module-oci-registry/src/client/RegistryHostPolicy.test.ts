@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import {
   CountingServer,
   startCountingServer,
-} from '../../__testUtils__/testServers';
+} from '@internal/rollback-guard-test-harness';
 import {
   AddressRefusedError,
   classifyAddress,

@@ -1,18 +1,18 @@
 import { Config } from '@backstage/config';
 import { ReadinessCheck } from '@rollback-guard/plugin-rollback-guard-node';
-import { ArtifactAvailabilityCheck } from './artifactAvailability';
-import { RegistryClient } from './registry/RegistryClient';
-import { RegistryHostPolicy } from './registry/RegistryHostPolicy';
-import { RegistryCredentialsCheck } from './registryCredentials';
+import { ArtifactAvailabilityCheck } from './ArtifactAvailabilityCheck';
+import { RegistryClient } from './client/RegistryClient';
+import { RegistryHostPolicy } from './client/RegistryHostPolicy';
+import { RegistryCredentialsCheck } from './RegistryCredentialsCheck';
 
 /**
  * The readiness checks that ask the candidate's OCI registry: artifact
  * availability and registry credentials, sharing one host policy (from
  * `rollbackGuard.registries`) and one client.
  *
- * @internal
+ * @public
  */
-export function createRegistryChecks(options: {
+export function createOciRegistryChecks(options: {
   config: Config;
   /** Per registry request; defaults to 5000 ms. */
   requestTimeoutMs?: number;
