@@ -102,8 +102,10 @@ export function createRollbackGuardAnnotateAction() {
         path: z =>
           z
             .string()
-            .default('catalog-info.yaml')
-            .describe('The catalog file, relative to the workspace'),
+            .optional()
+            .describe(
+              'The catalog file, relative to the workspace (default: catalog-info.yaml)',
+            ),
         entityName: z =>
           z
             .string()
@@ -114,7 +116,7 @@ export function createRollbackGuardAnnotateAction() {
         check: z =>
           z
             .boolean()
-            .default(false)
+            .optional()
             .describe(
               'Only check the annotations the file already has; fail when it has none or any is invalid',
             ),
@@ -178,7 +180,13 @@ export function createRollbackGuardAnnotateAction() {
       },
     },
     async handler(ctx) {
-      const { input } = ctx;
+      // The scaffolder validates input by its JSON schema: zod defaults do
+      // not apply, so they are applied here.
+      const input = {
+        ...ctx.input,
+        path: ctx.input.path ?? 'catalog-info.yaml',
+        check: ctx.input.check ?? false,
+      };
       const file = resolveSafeChildPath(ctx.workspacePath, input.path);
       let text: string;
       try {

@@ -97,7 +97,7 @@ export function createRollbackGuardReadinessAction(options: {
         refresh: z =>
           z
             .boolean()
-            .default(false)
+            .optional()
             .describe(
               'Run the checks again now instead of reading the stored snapshot (not in dry runs)',
             ),
@@ -138,7 +138,7 @@ export function createRollbackGuardReadinessAction(options: {
         await ctx.getInitiatorCredentials(),
         'rollback-guard:readiness',
       );
-      const refresh = input.refresh && !ctx.isDryRun;
+      const refresh = input.refresh === true && !ctx.isDryRun;
       const snapshot = refresh
         ? await api.refreshReadiness(credentials, input.entityRef)
         : await api.getReadiness(credentials, input.entityRef);

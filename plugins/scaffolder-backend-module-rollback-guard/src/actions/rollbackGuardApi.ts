@@ -4,7 +4,12 @@ import {
   BackstageUserPrincipal,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, ResponseError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   ActionKind,
   ActionPolicyView,
@@ -104,9 +109,40 @@ export class RollbackGuardApi {
       },
       body: body ? JSON.stringify(body) : undefined,
     });
+    // Parsed here rather than by response.json(), so that arrays belong to
+    // this realm (the scaffolder refuses outputs with a foreign prototype).
+    const text = await response.text();
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw backendError(response.status, method, path, text);
     }
-    return (await response.json()) as T;
+    return JSON.parse(text) as T;
   }
+}
+
+const ERRORS: Record<number, new (message: string) => Error> = {
+  400: InputError,
+  403: NotAllowedError,
+  404: NotFoundError,
+  409: ConflictError,
+};
+
+/** The backend's own error, with its message, as the step's error. */
+function backendError(
+  status: number,
+  method: string,
+  path: string,
+  text: string,
+): Error {
+  let message: string | undefined;
+  try {
+    message = JSON.parse(text)?.error?.message;
+  } catch {
+    // not Backstage's error body
+  }
+  const ErrorClass = ERRORS[status] ?? Error;
+  return new ErrorClass(
+    `Rollback Guard answered ${status} to ${method} ${path}: ${
+      message ?? (text.slice(0, 300) || 'no message')
+    }`,
+  );
 }
