@@ -38,7 +38,9 @@ function readText(file: string, what: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw new CliError(
-      `Cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      `Cannot read ${what} ${file}: ${
+        (error as NodeJS.ErrnoException).code ?? error
+      }`,
     );
   }
 }
@@ -48,7 +50,9 @@ function listDir(dir: string): fs.Dirent[] {
     return fs.readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     throw new CliError(
-      `Cannot read the migrations directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      `Cannot read the migrations directory ${dir}: ${
+        (error as NodeJS.ErrnoException).code ?? error
+      }`,
     );
   }
 }

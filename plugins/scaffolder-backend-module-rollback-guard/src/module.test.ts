@@ -352,7 +352,7 @@ describe('the Rollback Guard scaffolder actions', () => {
       );
       expect(res.status).toBe(200);
       const written = fileOf(res.body, 'catalog-info.yaml');
-      expect(written).toContain('# The service\'s catalog entry');
+      expect(written).toContain("# The service's catalog entry");
       expect(written).toContain('dir:. # kept as written');
       expect(YAML.parse(written).metadata.annotations).toEqual({
         'backstage.io/techdocs-ref': 'dir:.',
@@ -363,7 +363,7 @@ describe('the Rollback Guard scaffolder actions', () => {
       });
     });
 
-    it('refuses invalid values with the backend\'s messages and writes nothing', async () => {
+    it("refuses invalid values with the backend's messages and writes nothing", async () => {
       const res = await dryRun(
         'alice',
         annotate({

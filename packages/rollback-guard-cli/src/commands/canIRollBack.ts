@@ -6,6 +6,8 @@ import {
   RolloutStatus,
   RollbackGuardSummary,
 } from '@rollback-guard/plugin-rollback-guard-common';
+import { compareApiDefinitions } from '@rollback-guard/plugin-rollback-guard-backend-module-api-compatibility';
+import { classifyMigrations } from '@rollback-guard/plugin-rollback-guard-backend-module-schema-compatibility';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -124,7 +126,9 @@ async function findCandidate(
   }
   throw new CliError(
     `${entityRef} has no deployment of ${version} in ${environment}${
-      seen.size ? `; recorded versions: ${[...seen].slice(0, 10).join(', ')}` : ''
+      seen.size
+        ? `; recorded versions: ${[...seen].slice(0, 10).join(', ')}`
+        : ''
     }`,
   );
 }
@@ -248,9 +252,6 @@ async function schemaFindings(
   );
   if (since.length === 0) return { findings, since };
 
-  const { classifyMigrations } = await import(
-    '@rollback-guard/plugin-rollback-guard-backend-module-schema-compatibility'
-  );
   const classified = await classifyMigrations({
     dialect,
     migrations: since.map(m => ({ name: m.name, sql: m.sql })),
@@ -282,9 +283,6 @@ async function apiFindings(
   baselineDir: string | undefined,
 ): Promise<Finding[]> {
   if (apis.length === 0) return [];
-  const { compareApiDefinitions } = await import(
-    '@rollback-guard/plugin-rollback-guard-backend-module-api-compatibility'
-  );
   const findings: Finding[] = [];
   for (const api of apis) {
     const old = candidateFile(api.file, candidate, io, baselineDir);
@@ -376,8 +374,13 @@ export async function canIRollBack(
   }
   // Read the workspace first: a typo in a path fails before any request.
   const apis = readApiFiles(flags.api ?? [], io.cwd);
-  if (flags['baseline-dir'] && !fs.existsSync(path.resolve(io.cwd, flags['baseline-dir']))) {
-    throw new CliError(`--baseline-dir ${flags['baseline-dir']} does not exist`);
+  if (
+    flags['baseline-dir'] &&
+    !fs.existsSync(path.resolve(io.cwd, flags['baseline-dir']))
+  ) {
+    throw new CliError(
+      `--baseline-dir ${flags['baseline-dir']} does not exist`,
+    );
   }
 
   const summary = await entityRefOf(client, flags.entity!);
@@ -430,17 +433,21 @@ export async function canIRollBack(
   if (flags.migrations) {
     out.push(
       '',
-      `Schema (${dialect}): ${
+      `Schema (${dialect}): ${schema.since.length} migration${
+        schema.since.length === 1 ? '' : 's'
+      } since ${candidate.version}${
         schema.since.length
-      } migration${schema.since.length === 1 ? '' : 's'} since ${candidate.version}${
-        schema.since.length ? `: ${schema.since.map(m => m.name).join(', ')}` : ''
+          ? `: ${schema.since.map(m => m.name).join(', ')}`
+          : ''
       }`,
     );
   }
   const shown = findings.filter(f => f.status !== 'pass');
   for (const f of shown) {
     out.push(
-      `  ${MARK[f.status]}  ${f.area} ${f.rule}${f.blocking ? ' (blocking)' : ''}  ${f.source}: ${f.message}`,
+      `  ${MARK[f.status]}  ${f.area} ${f.rule}${
+        f.blocking ? ' (blocking)' : ''
+      }  ${f.source}: ${f.message}`,
     );
     if (f.code) out.push(`        ${f.code.split('\n').join('\n        ')}`);
   }
@@ -449,7 +456,9 @@ export async function canIRollBack(
   }
   const areas = [
     ...new Set(
-      shown.filter(f => f.status === 'fail' || f.status === 'warn').map(f => f.area),
+      shown
+        .filter(f => f.status === 'fail' || f.status === 'warn')
+        .map(f => f.area),
     ),
   ];
   for (const area of areas) out.push('', `What to do: ${ADVICE[area]}`);

@@ -61,7 +61,8 @@ function percent(value: string | undefined, flag: string) {
 }
 
 // Items the ledger refused to take by hash: `migration "002_x.sql" (sha256 …)`.
-const UNSTORED = /(migration|api-definition|sbom) "([^"]+)" \(sha256 [a-f0-9]{64}\)/g;
+const UNSTORED =
+  /(migration|api-definition|sbom) "([^"]+)" \(sha256 [a-f0-9]{64}\)/g;
 
 function unstored(message: string): Set<string> {
   return new Set(
@@ -88,7 +89,9 @@ export function collectEvidence(flags: RecordFlags, io: Io): Evidence[] {
     );
   }
   items.push(...apiEvidence(readApiFiles(flags.api ?? [], io.cwd)));
-  items.push(...sbomEvidence(flags.sbom ?? [], flags['sbom-ref'] ?? [], io.cwd));
+  items.push(
+    ...sbomEvidence(flags.sbom ?? [], flags['sbom-ref'] ?? [], io.cwd),
+  );
   return items;
 }
 

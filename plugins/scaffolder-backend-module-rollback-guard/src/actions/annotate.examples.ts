@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const annotateExamples: TemplateExample[] = [
   {
     description:
-      'Annotates the skeleton\'s catalog-info.yaml: environments, image repository, action webhook and database dialect',
+      "Annotates the skeleton's catalog-info.yaml: environments, image repository, action webhook and database dialect",
     example: yaml.stringify({
       steps: [
         {
@@ -24,7 +24,7 @@ export const annotateExamples: TemplateExample[] = [
   },
   {
     description:
-      'Checks the annotations a repository\'s catalog-info.yaml already has, failing on any the backend would reject',
+      "Checks the annotations a repository's catalog-info.yaml already has, failing on any the backend would reject",
     example: yaml.stringify({
       steps: [
         {

@@ -245,9 +245,9 @@ export function createRollbackGuardAnnotateAction() {
             : docs.map(d => String(d).replace(/^---\n/, '')).join('---\n'),
         );
         ctx.logger.info(
-          `Annotated ${stringifyEntityRef(entity)} in ${input.path}: ${Object.keys(
-            wanted,
-          ).join(', ')}`,
+          `Annotated ${stringifyEntityRef(entity)} in ${
+            input.path
+          }: ${Object.keys(wanted).join(', ')}`,
         );
       } else {
         ctx.logger.info(

@@ -85,15 +85,16 @@ export function createRollbackGuardReadinessAction(options: {
     schema: {
       input: {
         entityRef: z =>
-          z.string().describe('The entity, e.g. component:default/payments-api'),
-        environment: z => z.string().describe('The environment, e.g. production'),
+          z
+            .string()
+            .describe('The entity, e.g. component:default/payments-api'),
+        environment: z =>
+          z.string().describe('The environment, e.g. production'),
         candidate: z =>
           z
             .string()
             .optional()
-            .describe(
-              'The version to go back to; default: the best candidate',
-            ),
+            .describe('The version to go back to; default: the best candidate'),
         refresh: z =>
           z
             .boolean()

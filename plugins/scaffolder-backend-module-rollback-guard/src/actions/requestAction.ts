@@ -38,8 +38,11 @@ export function createRollbackGuardRequestAction(options: {
     schema: {
       input: {
         entityRef: z =>
-          z.string().describe('The entity, e.g. component:default/payments-api'),
-        environment: z => z.string().describe('The environment, e.g. production'),
+          z
+            .string()
+            .describe('The entity, e.g. component:default/payments-api'),
+        environment: z =>
+          z.string().describe('The environment, e.g. production'),
         kind: z => z.enum(kindEnum).describe('What to do'),
         targetVersion: z =>
           z
@@ -72,11 +75,14 @@ export function createRollbackGuardRequestAction(options: {
             ),
       },
       output: {
-        id: z => z.string().optional().describe('The request (not in dry runs)'),
+        id: z =>
+          z.string().optional().describe('The request (not in dry runs)'),
         status: z =>
           z
             .string()
-            .describe('requested (waiting for approval), approved, ...; dry-run'),
+            .describe(
+              'requested (waiting for approval), approved, ...; dry-run',
+            ),
         risk: z => z.string(),
         requiredApprovals: z => z.number(),
         requestedBy: z => z.string(),
@@ -135,7 +141,9 @@ export function createRollbackGuardRequestAction(options: {
         ctx.logger.info(
           `Dry run: would request ${input.kind}${
             input.targetVersion ? ` to ${input.targetVersion}` : ''
-          } in ${input.environment} as ${requestedBy} (${risk} risk, ${required} approval${
+          } in ${
+            input.environment
+          } as ${requestedBy} (${risk} risk, ${required} approval${
             required === 1 ? '' : 's'
           } needed); nothing was requested`,
         );
