@@ -115,7 +115,8 @@ export async function record(
     );
   }
   if (!flags.entity) {
-    return changeState(flags, client, io);
+    await changeState(flags, client, io);
+    return;
   }
   const missing = (['environment', 'version', 'strategy'] as const).filter(
     flag => !flags[flag],
