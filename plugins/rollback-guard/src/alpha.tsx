@@ -13,6 +13,15 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { rollbackGuardApiRef, RollbackGuardClient } from './api';
 import { isRollbackGuardAvailable } from './plugin';
+import {
+  rollbackGuardCandidatePickerField,
+  rollbackGuardEnvironmentPickerField,
+} from './scaffolderFields';
+
+export {
+  rollbackGuardCandidatePickerField,
+  rollbackGuardEnvironmentPickerField,
+} from './scaffolderFields';
 
 /** @alpha */
 export const rollbackGuardApi = ApiBlueprint.make({
@@ -90,5 +99,7 @@ export default createFrontendPlugin({
     rollbackGuardEntityCard,
     rollbackGuardEntityContent,
     rollbackGuardApprovalsPage,
+    rollbackGuardEnvironmentPickerField,
+    rollbackGuardCandidatePickerField,
   ],
 });

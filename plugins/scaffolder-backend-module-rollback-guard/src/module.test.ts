@@ -552,4 +552,110 @@ describe('the Rollback Guard scaffolder actions', () => {
       expect((await listActions()).length).toBe(before);
     });
   });
+
+  describe('the example templates', () => {
+    const TEMPLATES = path.resolve(__dirname, '../../../examples/templates');
+
+    /** Every file of a template's directory, as the dry-run endpoint takes them. */
+    function contentsOf(dir: string, prefix = ''): object[] {
+      return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+        const relative = `${prefix}${entry.name}`;
+        const full = path.join(dir, entry.name);
+        return entry.isDirectory()
+          ? contentsOf(full, `${relative}/`)
+          : [
+              {
+                path: relative,
+                base64Content: fs.readFileSync(full).toString('base64'),
+              },
+            ];
+      });
+    }
+
+    const dryRunExample = (who: string, name: string, values: object) =>
+      request(server)
+        .post('/api/scaffolder/v2/dry-run')
+        .set('Authorization', user(who))
+        .send({
+          template: YAML.parse(
+            fs.readFileSync(
+              path.join(TEMPLATES, name, 'template.yaml'),
+              'utf8',
+            ),
+          ),
+          values,
+          directoryContents: contentsOf(path.join(TEMPLATES, name)),
+        });
+
+    it('"Service with Rollback Guard" makes a skeleton with valid annotations and a CI workflow using the command', async () => {
+      const res = await dryRunExample('alice', 'service-with-rollback-guard', {
+        name: 'ledger-api',
+        description: 'Keeps the books',
+        owner: 'group:default/team-payments',
+        environments: ['staging', 'production'],
+        registry: 'registry.example.com/payments',
+        databaseDialect: 'postgresql',
+        actionWebhook: '',
+        backstageUrl: 'https://backstage.example.com',
+      });
+      expect(res.body.error?.message).toBeUndefined();
+      expect(res.status).toBe(200);
+      const file = (name: string) =>
+        Buffer.from(
+          res.body.directoryContents.find((f: any) => f.path === name)
+            .base64Content,
+          'base64',
+        ).toString('utf8');
+      const [component, api] = YAML.parseAllDocuments(
+        file('catalog-info.yaml'),
+      ).map(doc => doc.toJS());
+      expect(component.metadata.annotations).toEqual({
+        'rollback-guard/environments': 'staging, production',
+        'rollback-guard/artifact': 'registry.example.com/payments/ledger-api',
+        'rollback-guard/database-dialect': 'postgresql',
+        'rollback-guard/migrator': 'flyway',
+      });
+      expect(api).toMatchObject({
+        kind: 'API',
+        metadata: { name: 'ledger-api' },
+      });
+
+      const workflow = YAML.parse(file('.github/workflows/deploy.yml'));
+      expect(workflow.env).toMatchObject({
+        ROLLBACK_GUARD_URL: 'https://backstage.example.com/api/rollback-guard',
+        ENTITY: 'component:default/ledger-api',
+        IMAGE: 'registry.example.com/payments/ledger-api',
+      });
+      const steps = [
+        ...workflow.jobs['can-i-roll-back'].steps,
+        ...workflow.jobs.deploy.steps,
+      ].map((s: any) => s.run ?? '');
+      expect(steps.join('\n')).toContain(
+        '$RG can-i-roll-back --entity "$ENTITY" --environment production',
+      );
+      expect(steps.join('\n')).toContain('$RG record --id "$DEPLOYMENT_ID"');
+      // GitHub's own expressions pass through the scaffolder untouched.
+      expect(workflow.jobs.deploy.env.ROLLBACK_GUARD_TOKEN).toBe(
+        '${{ secrets.ROLLBACK_GUARD_CI_TOKEN }}',
+      );
+    });
+
+    it('"Request a rollback" reads the readiness and, in a dry run, files nothing', async () => {
+      const res = await dryRunExample('alice', 'request-a-rollback', {
+        entity: ENTITY,
+        environment: 'production',
+        candidate: '1.5.0',
+        reason: '3.0.0 fails half its health checks',
+      });
+      expect(res.status).toBe(200);
+      const log = res.body.log.map((e: any) => e.body.message).join('\n');
+      expect(log).toContain('Going back in production to 1.5.0: high risk');
+      expect(log).toContain(
+        'Dry run: would request roll-back to 1.5.0 in production as user:default/alice (high risk, 2 approvals needed); nothing was requested',
+      );
+      expect(res.body.output.text[0].content).toContain(
+        'Going back is **high** risk: By version: Schema moved on',
+      );
+    });
+  });
 });

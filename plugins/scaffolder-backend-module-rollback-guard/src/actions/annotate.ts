@@ -46,8 +46,12 @@ function annotationsFrom(input: {
     [ANNOTATION_DATABASE_DIALECT, input.databaseDialect],
     [ANNOTATION_MIGRATOR, input.migrator],
   ];
+  // An empty value is one the template left out (an optional parameter).
   return Object.fromEntries(
-    pairs.filter((pair): pair is [string, string] => pair[1] !== undefined),
+    pairs.filter(
+      (pair): pair is [string, string] =>
+        pair[1] !== undefined && pair[1].trim() !== '',
+    ),
   );
 }
 
