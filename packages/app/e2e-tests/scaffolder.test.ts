@@ -30,8 +30,8 @@ test('a guest files a rollback request with the "Request a rollback" template; i
   // orders-api's rollout of 3.0.0 to production failed; going back to 2.9.1
   // is medium risk, so it needs one approval from someone else.
   await page
-    .locator('article, .MuiCard-root')
-    .filter({ hasText: 'Request a rollback' })
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByRole('heading', { name: 'Request a rollback' }) })
     .getByRole('button', { name: 'Choose' })
     .click();
 
