@@ -132,7 +132,7 @@ export class RollbackGuardClient {
         throw new CliError(
           `${method} ${path} answered ${response.status}: ${
             errorMessage(parsed) ?? 'not allowed'
-          }. The ledger accepts a service token (external access), not a user's`,
+          }. CI needs one of the backend's external access tokens, limited to the rollback-guard plugin (docs/recording-deployments.md)`,
         );
       }
       return { status: response.status, body: parsed as T | ErrorBody };

@@ -1,7 +1,6 @@
-import {
-  mockCredentials,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import rollbackGuardPlugin from '@rollback-guard/plugin-rollback-guard-backend';
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,13 +15,15 @@ import request from 'supertest';
 import {
   catalogComponent,
   catalogEntitiesModule,
-  untilProcessed,
 } from '../../../plugins/rollback-guard-backend/src/__testUtils__/catalogEntities';
 /* eslint-enable @backstage/no-relative-monorepo-imports */
 import { main } from './main';
 
 // The command against a real backend (the Rollback Guard plugin and a real
-// catalog), over real HTTP, as a pipeline runs it.
+// catalog), over real HTTP, as a pipeline runs it: with the real auth
+// service and a static CI token limited to the plugin, as in app-config.yaml.
+
+const CI_TOKEN = 'rollback-guard-test-ci-token';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
 const FULFILMENT = 'component:default/fulfilment-api';
@@ -36,7 +37,7 @@ let work: string;
 function env(extra: Record<string, string> = {}) {
   return {
     ROLLBACK_GUARD_URL: baseUrl,
-    ROLLBACK_GUARD_TOKEN: mockCredentials.service.token(),
+    ROLLBACK_GUARD_TOKEN: CI_TOKEN,
     ROLLBACK_GUARD_RETRY_DELAY_MS: '10',
     ...extra,
   };
@@ -75,14 +76,47 @@ async function deployments(entityRef: string) {
   const res = await request(server)
     .get('/api/rollback-guard/deployments')
     .query({ entityRef })
-    .set('Authorization', mockCredentials.user.header());
+    .set('Authorization', `Bearer ${CI_TOKEN}`);
   return res.body.items as Array<Record<string, any>>;
+}
+
+/** Waits until the catalog serves the entity (it ingests in the background). */
+async function untilInCatalog(name: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await request(server)
+      .get('/api/rollback-guard/summary')
+      .query({ entityRef: `component:default/${name}` })
+      .set('Authorization', `Bearer ${CI_TOKEN}`);
+    if (res.status === 200) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${name} never reached the catalog: ${res.text}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
 }
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-cli-'));
   ({ server } = await startTestBackend({
     features: [
+      authServiceFactory,
+      httpAuthServiceFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            auth: {
+              externalAccess: [
+                {
+                  type: 'static',
+                  options: { token: CI_TOKEN, subject: 'test-ci' },
+                  accessRestrictions: [{ plugin: 'rollback-guard' }],
+                },
+              ],
+            },
+          },
+        },
+      }),
       rollbackGuardPlugin,
       catalogBackend,
       catalogEntitiesModule(
@@ -97,7 +131,7 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${port}/api/rollback-guard`;
   for (const name of ['fulfilment-api', 'payments-api', 'orders-api']) {
-    await untilProcessed(server, name, mockCredentials.user.header());
+    await untilInCatalog(name);
   }
 }, 60_000);
 
