@@ -91,7 +91,12 @@ export function createRollbackGuardRequestAction(options: {
       },
     },
     async handler(ctx) {
-      const { input } = ctx;
+      // A template leaves an optional parameter it was not given empty.
+      const input = {
+        ...ctx.input,
+        targetVersion: ctx.input.targetVersion || undefined,
+        overrideJustification: ctx.input.overrideJustification || undefined,
+      };
       const credentials = api.userCredentials(
         await ctx.getInitiatorCredentials(),
         'rollback-guard:request-action',
