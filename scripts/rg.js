@@ -237,6 +237,12 @@ async function test(passThrough) {
 
   const coverage = await databaseCoverage(env);
   log(`store tests cover: ${coverage}`);
+  // The health tests run against a real Prometheus (mandatory in CI).
+  const prometheus =
+    fs.existsSync('/usr/bin/prometheus') && fs.existsSync('/usr/bin/promtool')
+      ? 'a real Prometheus (/usr/bin/prometheus)'
+      : `SKIPPED${IS_CI ? ' (FAILS in CI)' : ''}: apt-get install prometheus`;
+  log(`health tests: ${prometheus}`);
 
   await step('type check (tsc)', 'yarn', ['tsc']);
   await step('lint', 'yarn', ['backstage-cli', 'repo', 'lint']);
@@ -280,6 +286,7 @@ async function test(passThrough) {
 
   log('── summary');
   log(`databases: ${coverage}`);
+  log(`health tests: ${prometheus}`);
   for (const r of results) {
     log(
       `${r.status.padEnd(8)} ${r.name}${r.seconds ? ` (${r.seconds} s)` : ''}`,

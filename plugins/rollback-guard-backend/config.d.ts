@@ -62,6 +62,69 @@ export interface Config {
       authHosts?: string[];
     }>;
     /**
+     * Health: how the current deployment behaves (error rate, latency,
+     * availability; a canary against its stable version), read from a
+     * health source module such as Prometheus, with the readiness.
+     */
+    health?: {
+      /**
+       * The window read, in minutes, ending now.
+       *
+       * @default 10
+       */
+      windowMinutes?: number;
+      /**
+       * One value per this many seconds of the window.
+       *
+       * @default 30
+       */
+      stepSeconds?: number;
+      /**
+       * Values each side needs before anything is judged; fewer: `unknown`.
+       *
+       * @default 10
+       */
+      minSamples?: number;
+      /**
+       * The one-sided Mann-Whitney U p-value below which a canary counts as
+       * worse than its stable version.
+       *
+       * @default 0.05
+       */
+      significance?: number;
+      /**
+       * How many times worse (the ratio of typical values) a canary must be
+       * to count as worse than stable.
+       *
+       * @default 1.5
+       */
+      minEffect?: number;
+      /**
+       * When a canary in progress turns `failing`, request a pause of it
+       * (actor: the plugin) through the action workflow and its policy, and
+       * notify the owners and approvers with the evidence. Rollback Guard
+       * never rolls back by itself.
+       *
+       * @default false
+       */
+      haltOnFailure?: boolean;
+      /**
+       * Thresholds per signal (`errorRate`: 0.01 degraded, 0.05 failing;
+       * `latencyP95` in seconds: 0.5, 1; `availability`: 0.995, 0.99), and
+       * named extras. An entity's `rollback-guard/health-thresholds` may
+       * only tighten them.
+       */
+      signals?: {
+        [name: string]: {
+          title?: string;
+          unit?: 'ratio' | 'seconds' | 'number';
+          direction?: 'lower-is-better' | 'higher-is-better';
+          degraded?: number;
+          failing?: number;
+        };
+      };
+    };
+    /**
      * Rollback readiness: the candidates and the checks run on them.
      */
     readiness?: {
@@ -91,6 +154,13 @@ export interface Config {
        * @default 10
        */
       refreshIntervalMinutes?: number;
+      /**
+       * A refresh asked for within this many seconds of the last computation
+       * of an entity returns that one instead of running every check again.
+       *
+       * @default 10
+       */
+      refreshMinIntervalSeconds?: number;
     };
     /**
      * Supervised actions: who must approve what.
@@ -135,6 +205,16 @@ export interface Config {
        * `group:default/sre-on-call`.
        */
       notifyApprovers?: string[];
+      /**
+       * How many action requests one person may make in a window; over it,
+       * `POST /actions` answers 429 with `Retry-After`.
+       */
+      rateLimit?: {
+        /** @default 20 */
+        requests?: number;
+        /** @default 10 */
+        windowMinutes?: number;
+      };
       /**
        * Where approved actions are sent: one signed POST per attempt, never
        * retried silently. An entity names one with its
@@ -240,6 +320,14 @@ export interface Config {
        * @default 1048576
        */
       maxEvidenceBytes?: number;
+      /**
+       * The service principals that may record deployments, by subject as
+       * Backstage names them, e.g. `external:example-ci` for a static
+       * external access token with `subject: example-ci`. Other services get
+       * 403. When unset, any service principal may record, and the backend
+       * warns at start.
+       */
+      writers?: string[];
       /**
        * What the ledger keeps. The newest deployment of each environment is
        * always kept. Applied hourly.

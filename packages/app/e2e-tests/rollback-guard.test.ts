@@ -100,6 +100,47 @@ test('the card shows the rollback risk with its reason', async ({ page }) => {
   await expect(card.getByText(/^Checked /)).toBeVisible();
 });
 
+test('the card says which canary is failing and which is healthy, from its health', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  // payments-api's canary 1.5.0: errors far above 1.4.2's (the example
+  // metrics source, read by the Prometheus module).
+  await page.goto('/catalog/default/component/payments-api');
+  let card = rollbackGuardCard(page);
+  const row = (name: string) =>
+    card
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  await expect(
+    row('production').getByText('failing', { exact: true }),
+  ).toBeVisible();
+  await expect(
+    card
+      .getByRole('list', { name: 'Recommendations' })
+      .getByRole('listitem')
+      .filter({
+        hasText:
+          /^production — Abort: The canary of 1\.5\.0 is failing \(error rate [\d.]+% on 1\.5\.0 vs [\d.]+% on 1\.4\.2 over 10 min/,
+      }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: testInfo.outputPath('failing-canary-card.png'),
+    fullPage: true,
+  });
+
+  // recommendations-api's canary 3.2.0 behaves like 3.1.0.
+  await page.goto('/catalog/default/component/recommendations-api');
+  card = rollbackGuardCard(page);
+  await expect(
+    row('production').getByText('healthy', { exact: true }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: testInfo.outputPath('healthy-canary-card.png'),
+    fullPage: true,
+  });
+});
+
 test('invalid annotations are shown with what to fix', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/inventory-service');
@@ -215,6 +256,19 @@ test('going back across an endpoint its consumers use is high risk, naming them'
     .getByRole('listitem')
     .first();
   await expect(finding.getByRole('link', { name: 'orders-api' })).toBeVisible();
+
+  // The API's own page says the same, and links back to the provider's tab.
+  await page.goto('/catalog/default/api/payments-api');
+  const provider = page.getByLabel(
+    'Provided by component:default/payments-api',
+  );
+  await expect(
+    provider.getByLabel('Going back to 1.4.2 in production'),
+  ).toContainText('POST /payments/{id}/refunds');
+  await provider.getByRole('link', { name: 'Rollback Guard' }).click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/component\/payments-api\/rollback-guard$/,
+  );
 });
 
 test('a guest requests a rollback and sees it waiting for approval', async ({

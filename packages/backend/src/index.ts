@@ -5,6 +5,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { exampleMetricsPlugin } from './exampleMetrics';
 import { examplePipelinePlugin } from './examplePipeline';
 
 const backend = createBackend();
@@ -54,6 +55,11 @@ backend.add(
     '@rollback-guard/plugin-rollback-guard-backend-module-api-compatibility'
   ),
 );
+backend.add(
+  import('@rollback-guard/plugin-rollback-guard-backend-module-prometheus'),
+);
+// Answers the Prometheus HTTP API from example series (examples only)
+backend.add(exampleMetricsPlugin);
 // Receives the example services' approved actions (examples only)
 backend.add(examplePipelinePlugin);
 

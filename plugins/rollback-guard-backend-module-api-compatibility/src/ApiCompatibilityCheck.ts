@@ -196,6 +196,7 @@ export class ApiCompatibilityCheck implements ReadinessCheck {
     const findings = [...errors, ...warnings].map(change =>
       finding(change, name, change.level === 'error' ? errorStatus : 'warn', {
         entityRefs: change.level === 'error' ? consumers : undefined,
+        sourceRef: ref,
       }),
     );
     const more = (n: number) =>
@@ -270,6 +271,7 @@ export class ApiCompatibilityCheck implements ReadinessCheck {
         change,
         `${name} (consumed)`,
         change.level === 'error' ? 'fail' : 'warn',
+        { sourceRef: ref },
       ),
     );
     const firstError = breaking.find(c => c.level === 'error');
@@ -374,13 +376,14 @@ function finding(
   change: ApiChange,
   source: string,
   status: CheckStatus,
-  extra: { entityRefs?: string[] } = {},
+  extra: { entityRefs?: string[]; sourceRef?: string } = {},
 ): CheckFinding {
   return {
     rule: change.id,
     status,
     message: change.message,
     source,
+    ...(extra.sourceRef ? { sourceRef: extra.sourceRef } : {}),
     ...(change.operation || change.path
       ? { code: change.operation ?? change.path }
       : {}),

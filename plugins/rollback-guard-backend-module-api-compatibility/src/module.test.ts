@@ -156,6 +156,7 @@ describe('the api-compatibility module in a backend with a real catalog', () => 
     expect(check.findings?.[0]).toMatchObject({
       status: 'fail',
       source: 'payments-api',
+      sourceRef: 'api:default/payments-api',
       code: 'POST /refunds',
       entityRefs: [
         'component:default/checkout-web',
@@ -202,6 +203,7 @@ describe('the api-compatibility module in a backend with a real catalog', () => 
     );
     expect(check.findings?.[0]).toMatchObject({
       source: 'payments-api (consumed)',
+      sourceRef: 'api:default/payments-api',
       code: 'GET /charges',
     });
   });

@@ -14,10 +14,13 @@ export type RollbackGuardConfig = {
     checkTimeoutMs: number;
     refreshIntervalMinutes: number;
     disabledChecks: string[];
+    refreshMinIntervalSeconds: number;
   };
   actions: ActionPolicy;
   ledger: {
     maxEvidenceBytes: number;
+    /** Undefined: every service principal may write. */
+    writers?: string[];
     retention: { maxDeploymentsPerEnvironment: number; maxAgeDays: number };
   };
 };
@@ -44,10 +47,15 @@ export function readRollbackGuardConfig(config: Config): RollbackGuardConfig {
         config.getOptionalStringArray(
           'rollbackGuard.readiness.disabledChecks',
         ) ?? [],
+      refreshMinIntervalSeconds:
+        config.getOptionalNumber(
+          'rollbackGuard.readiness.refreshMinIntervalSeconds',
+        ) ?? 10,
     },
     actions: readActionPolicy(config),
     ledger: {
       maxEvidenceBytes: positive('ledger.maxEvidenceBytes', 1024 * 1024),
+      writers: config.getOptionalStringArray('rollbackGuard.ledger.writers'),
       retention: {
         maxDeploymentsPerEnvironment: positive(
           'ledger.retention.maxDeploymentsPerEnvironment',

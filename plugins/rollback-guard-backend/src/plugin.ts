@@ -3,8 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { CatalogClient } from '@backstage/catalog-client';
+import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
   rollbackGuardChecksExtensionPoint,
+  rollbackGuardHealthSourcesExtensionPoint,
   rollbackGuardProvidersExtensionPoint,
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { rollbackGuardPermissions } from '@rollback-guard/plugin-rollback-guard-common';
@@ -12,6 +14,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { ActionService } from './actions/ActionService';
 import { DatabaseActionStore } from './actions/DatabaseActionStore';
+import { PermissivePolicyProbe } from './actions/permissivePolicy';
 import { WebhookExecutor } from './actions/executor/WebhookExecutor';
 import { createRegistryChecks } from './checks';
 import { readRollbackGuardConfig } from './config';
@@ -21,6 +24,9 @@ import { LedgerProvider } from './providers/LedgerProvider';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { CheckRegistry, ReadinessEngine } from './readiness/ReadinessEngine';
 import { ReadinessService } from './readiness/ReadinessService';
+import { HealthHalt } from './health/HealthHalt';
+import { HealthReader, HealthSources } from './health/HealthReader';
+import { readHealthSettings } from './health/healthConfig';
 import { EntityReader } from './service/EntityReader';
 import { createRouter } from './service/router';
 import { RolloutService } from './service/RolloutService';
@@ -43,6 +49,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
     const checks = new CheckRegistry();
     env.registerExtensionPoint(rollbackGuardChecksExtensionPoint, {
       addCheck: check => checks.add(check),
+    });
+    const healthSources = new HealthSources();
+    env.registerExtensionPoint(rollbackGuardHealthSourcesExtensionPoint, {
+      addHealthSource: source => healthSources.add(source),
     });
 
     env.registerInit({
@@ -93,6 +103,9 @@ export const rollbackGuardPlugin = createBackendPlugin({
           timeoutMs: settings.providerTimeoutMs,
           logger,
         });
+        const healthSettings = readHealthSettings(config);
+        // Set once the action workflow exists; it needs readiness first.
+        let healthHalt: HealthHalt | undefined;
         const readinessService = new ReadinessService({
           entities,
           engine: new ReadinessEngine({
@@ -102,11 +115,21 @@ export const rollbackGuardPlugin = createBackendPlugin({
             candidates: settings.readiness.candidates,
             checkTimeoutMs: settings.readiness.checkTimeoutMs,
             logger,
+            health: new HealthReader({
+              sources: healthSources,
+              settings: healthSettings,
+              timeoutMs: settings.providerTimeoutMs,
+              logger,
+            }),
           }),
           store,
           catalog,
           auth,
           logger,
+          afterCompute: async (entity, snapshot) =>
+            healthHalt?.afterReadiness(entity, snapshot),
+          refreshMinIntervalMs:
+            settings.readiness.refreshMinIntervalSeconds * 1000,
         });
         const actionService = new ActionService({
           store: new DatabaseActionStore(await database.getClient()),
@@ -123,10 +146,42 @@ export const rollbackGuardPlugin = createBackendPlugin({
             );
             return rolloutService.rolloutStatusOf(read.entity, read.entityRef);
           },
+          // A version the ledger recorded, or one a provider runs now.
+          knownVersion: async (entityRef, version) => {
+            if (await store.hasVersion(entityRef, version)) return true;
+            const read = await entities.getEntity(
+              entityRef,
+              await auth.getOwnServiceCredentials(),
+            );
+            const status = await rolloutService.rolloutStatusOf(
+              read.entity,
+              read.entityRef,
+            );
+            return status.environments.some(
+              e => e.current?.version === version,
+            );
+          },
+          permissive: new PermissivePolicyProbe({ permissions, logger }),
+          ownersOf: async entityRef => {
+            const { entity } = await entities.getEntity(
+              entityRef,
+              await auth.getOwnServiceCredentials(),
+            );
+            return (entity.relations ?? [])
+              .filter(r => r.type === RELATION_OWNED_BY)
+              .map(r => r.targetRef);
+          },
           notifications,
           signals,
           logger,
         });
+        if (healthSettings.haltOnFailure) {
+          healthHalt = new HealthHalt({
+            requestPause: (input, prompt) =>
+              actionService.requestAsPlugin(input, prompt),
+            logger,
+          });
+        }
         const router = await createRouter({
           httpAuth,
           summaryService: new SummaryService({ entities, providers }),
@@ -149,7 +204,13 @@ export const rollbackGuardPlugin = createBackendPlugin({
           }),
           // Room for the deployment's own fields around its evidence.
           maxBodyBytes: settings.ledger.maxEvidenceBytes + 256 * 1024,
+          ledgerWriters: settings.ledger.writers,
         });
+        if (!settings.ledger.writers) {
+          logger.warn(
+            'rollbackGuard.ledger.writers is not set: any service principal may record deployments in the Rollback Guard ledger; list your CI token subjects there',
+          );
+        }
         httpRouter.use(router);
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
@@ -182,10 +243,11 @@ export const rollbackGuardPlugin = createBackendPlugin({
           initialDelay: { seconds: 20 },
           fn: async () => {
             const expired = await actionService.expireOverdue();
+            const pickedUp = await actionService.pickUpApproved();
             const ended = await actionService.verifyExecuting();
-            if (expired + ended > 0) {
+            if (expired + pickedUp + ended > 0) {
               logger.info(
-                `Rollback Guard expired ${expired} action requests and ended ${ended} executions`,
+                `Rollback Guard expired ${expired} action requests, executed ${pickedUp} left approved, and ended ${ended} executions`,
               );
             }
           },
@@ -206,7 +268,9 @@ export const rollbackGuardPlugin = createBackendPlugin({
         logger.info(
           `Rollback Guard ready; providers: ${providers
             .ids()
-            .join(', ')}; checks: ${
+            .join(', ')}; health sources: ${
+            healthSources.ids().join(', ') || 'none'
+          }; checks: ${
             checks
               .all()
               .map(check => check.id)

@@ -68,6 +68,12 @@ export type ActionRequest = {
   attempts: number;
   /** How execution ended, or why it stopped. */
   outcome?: string;
+  /**
+   * The last attempt failed after it may have reached its target (a timeout,
+   * a broken connection, a 5xx answer): it may have run, so a retry needs
+   * the person retrying to confirm they checked.
+   */
+  mayHaveRun?: boolean;
 };
 
 /**

@@ -1,5 +1,6 @@
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { parseApprovalsAnnotation } from './policy';
+import { healthAnnotationValidators } from './health';
 
 /**
  * The prefix every Rollback Guard annotation shares.
@@ -116,7 +117,14 @@ export type AnnotationStatus = {
 };
 
 // Environment and provider names: DNS labels.
-const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/**
+ * What an environment is called: lowercase letters, digits and dashes, at
+ * most 63 characters (a DNS label), e.g. `production`.
+ *
+ * @public
+ */
+export const ENVIRONMENT_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const ENVIRONMENT_NAME = ENVIRONMENT_NAME_PATTERN;
 const PROVIDER_NAME = ENVIRONMENT_NAME;
 const WEBHOOK_NAME = ENVIRONMENT_NAME;
 // The repository part of an OCI reference: a registry host (with an optional
@@ -198,6 +206,7 @@ const validators: Record<string, Validator> = {
   [ANNOTATION_APPROVALS]: value => parseApprovalsAnnotation(value).error,
   [ANNOTATION_DATABASE_DIALECT]: value => oneOf(value, DATABASE_DIALECTS),
   [ANNOTATION_MIGRATOR]: value => oneOf(value, MIGRATORS),
+  ...healthAnnotationValidators,
 };
 
 /**

@@ -8,6 +8,7 @@
 export * from './actions';
 export * from './annotations';
 export * from './deployments';
+export * from './health';
 export * from './permissions';
 export * from './policy';
 export * from './readiness';

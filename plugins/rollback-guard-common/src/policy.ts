@@ -88,6 +88,12 @@ export type ActionPolicyView = {
   entityRefinement: EntityRefinement;
   /** What the entity's annotation changed, or asked for and did not get. */
   notes: string[];
+  /**
+   * The permission policy in use lets anyone approve (the allow-all
+   * policy): approvals prove nothing. Shown so it is not copied to
+   * production unnoticed.
+   */
+  anyoneMayApprove?: boolean;
 };
 
 /**

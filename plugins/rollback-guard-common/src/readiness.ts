@@ -1,4 +1,5 @@
 import { Deployment } from './deployments';
+import { EnvironmentHealth } from './health';
 
 /**
  * A check's answer for one candidate. `unknown` means the check could not
@@ -30,6 +31,7 @@ export type RecommendedAction =
   | 'roll-back'
   | 'roll-forward'
   | 'pause'
+  | 'abort'
   | 'fail-back'
   | 'do-nothing';
 
@@ -54,6 +56,11 @@ export type CheckFinding = {
   message: string;
   /** Where it was found, e.g. a migration file or an API name. */
   source?: string;
+  /**
+   * The catalog entity `source` names, when it is one (e.g. the API's ref),
+   * so that entity's page can show what concerns it.
+   */
+  sourceRef?: string;
   /** The text it is about, shown monospace, e.g. the SQL statement. */
   code?: string;
   /** The language of `code`, for highlighting. */
@@ -115,6 +122,8 @@ export type EnvironmentReadiness = {
   /** The risk's reasons, heaviest first. */
   reasons: string[];
   recommendation: { action: RecommendedAction; reason: string };
+  /** How the current deployment behaves; absent without a health source. */
+  health?: EnvironmentHealth;
 };
 
 /**

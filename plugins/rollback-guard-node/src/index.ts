@@ -6,4 +6,5 @@
 
 export * from './checks';
 export * from './extensions';
+export * from './health';
 export * from './outbound';

@@ -22,6 +22,7 @@ import {
 import { screen, within } from '@testing-library/react';
 import rollbackGuardPlugin, {
   rollbackGuardApi,
+  rollbackGuardApiEntityCard,
   rollbackGuardApprovalsPage,
   rollbackGuardEntityCard,
   rollbackGuardEntityContent,
@@ -136,6 +137,28 @@ describe('rollback-guard frontend plugin', () => {
     expect(
       rollbackGuardPlugin.getExtension('page:rollback-guard/approvals'),
     ).toBeDefined();
+    expect(
+      rollbackGuardPlugin.getExtension('entity-card:rollback-guard/api'),
+    ).toBeDefined();
+  });
+});
+
+describe('rollbackGuardApiEntityCard', () => {
+  it('is shown only on the pages of APIs that a component provides', () => {
+    const filter = createExtensionTester(rollbackGuardApiEntityCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+    const api: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'API',
+      metadata: { name: 'payments-api' },
+      relations: [
+        { type: 'apiProvidedBy', targetRef: 'component:default/payments' },
+      ],
+    };
+    expect(filter!(api)).toBe(true);
+    expect(filter!({ ...api, relations: [] })).toBe(false);
+    expect(filter!(guarded)).toBe(false);
   });
 });
 

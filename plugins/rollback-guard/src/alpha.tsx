@@ -12,7 +12,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { rollbackGuardApiRef, RollbackGuardClient } from './api';
-import { isRollbackGuardAvailable } from './plugin';
+import { isApiWithProviders, isRollbackGuardAvailable } from './plugin';
 import {
   rollbackGuardCandidatePickerField,
   rollbackGuardEnvironmentPickerField,
@@ -41,6 +41,23 @@ export const rollbackGuardEntityCard = EntityCardBlueprint.make({
     loader: () =>
       import('./components/RollbackGuardCard').then(m => (
         <m.RollbackGuardCard />
+      )),
+  },
+});
+
+/**
+ * On an API's page: what going back in each of its providers would take from
+ * the API's consumers, with links to their Rollback Guard tabs.
+ *
+ * @alpha
+ */
+export const rollbackGuardApiEntityCard = EntityCardBlueprint.make({
+  name: 'api',
+  params: {
+    filter: isApiWithProviders,
+    loader: () =>
+      import('./components/ApiRollbackGuardCard').then(m => (
+        <m.ApiRollbackGuardCard />
       )),
   },
 });
@@ -97,6 +114,7 @@ export default createFrontendPlugin({
   extensions: [
     rollbackGuardApi,
     rollbackGuardEntityCard,
+    rollbackGuardApiEntityCard,
     rollbackGuardEntityContent,
     rollbackGuardApprovalsPage,
     rollbackGuardEnvironmentPickerField,

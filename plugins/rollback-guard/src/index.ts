@@ -9,9 +9,11 @@ export {
   rollbackGuardPlugin,
   EntityRollbackGuardCard,
   EntityRollbackGuardContent,
+  EntityApiRollbackGuardCard,
   RollbackGuardApprovalsPage,
   approvalsRouteRef,
   isRollbackGuardAvailable,
+  isApiWithProviders,
 } from './plugin';
 export { rollbackGuardApiRef, RollbackGuardClient } from './api';
 export type {

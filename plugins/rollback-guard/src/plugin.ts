@@ -7,7 +7,8 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, RELATION_API_PROVIDED_BY } from '@backstage/catalog-model';
+import { getEntityRelations } from '@backstage/plugin-catalog-react';
 import { hasRollbackGuardAnnotations } from '@rollback-guard/plugin-rollback-guard-common';
 import { rollbackGuardApiRef, RollbackGuardClient } from './api';
 
@@ -19,6 +20,19 @@ import { rollbackGuardApiRef, RollbackGuardClient } from './api';
  */
 export function isRollbackGuardAvailable(entity: Entity): boolean {
   return hasRollbackGuardAnnotations(entity);
+}
+
+/**
+ * Whether an entity is an API that some component provides: the entities
+ * the API card applies to.
+ *
+ * @public
+ */
+export function isApiWithProviders(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'api' &&
+    getEntityRelations(entity, RELATION_API_PROVIDED_BY).length > 0
+  );
 }
 
 /**
@@ -75,6 +89,26 @@ export const EntityRollbackGuardContent = rollbackGuardPlugin.provide(
       lazy: () =>
         import('./components/RollbackGuardContent').then(
           m => m.RollbackGuardContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The Rollback Guard card for an API's page: for each component that provides
+ * the API, what going back would take from its consumers, linking to that
+ * component's Rollback Guard tab. Show it on API pages with
+ * `isApiWithProviders`.
+ *
+ * @public
+ */
+export const EntityApiRollbackGuardCard = rollbackGuardPlugin.provide(
+  createComponentExtension({
+    name: 'EntityApiRollbackGuardCard',
+    component: {
+      lazy: () =>
+        import('./components/ApiRollbackGuardCard').then(
+          m => m.ApiRollbackGuardCard,
         ),
     },
   }),

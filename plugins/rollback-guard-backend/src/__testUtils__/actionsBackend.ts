@@ -102,6 +102,13 @@ export async function startActionsBackend(options: {
   actions?: object;
   database?: object;
   auditorEvents?: Array<Record<string, unknown>>;
+  /** Collects each auditor event with how it ended. */
+  auditorResults?: Array<{
+    meta: Record<string, unknown>;
+    result: 'success' | 'failure';
+  }>;
+  /** More `rollbackGuard` settings (ledger, readiness...). */
+  rollbackGuard?: Record<string, unknown>;
   /** Collects what would go to the notifications and signals services. */
   sent?: { notifications: unknown[]; signals: unknown[] };
   record?: boolean;
@@ -184,12 +191,16 @@ export async function startActionsBackend(options: {
             }),
           ]
         : []),
-      ...(options.auditorEvents
+      ...(options.auditorEvents || options.auditorResults
         ? [
             mockServices.auditor.mock({
               createEvent: async eventOptions => {
-                options.auditorEvents!.push(eventOptions.meta ?? {});
-                return { success: async () => {}, fail: async () => {} };
+                const meta = eventOptions.meta ?? {};
+                options.auditorEvents?.push(meta);
+                const end = (result: 'success' | 'failure') => async () => {
+                  options.auditorResults?.push({ meta, result });
+                };
+                return { success: end('success'), fail: end('failure') };
               },
             }).factory,
           ]
@@ -204,6 +215,7 @@ export async function startActionsBackend(options: {
             readiness: {
               disabledChecks: ['artifact-availability', 'registry-credentials'],
             },
+            ...options.rollbackGuard,
             actions: {
               ...options.actions,
               webhooks: [

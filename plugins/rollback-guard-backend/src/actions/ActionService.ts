@@ -9,6 +9,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   ConflictError,
+  CustomErrorBase,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -23,6 +24,7 @@ import {
   PendingApproval,
   Deployment,
   DeploymentState,
+  EnvironmentReadiness,
   ReadinessSnapshot,
   RolloutStatus,
   approvalRuleFor,
@@ -37,8 +39,9 @@ import { randomUUID } from 'node:crypto';
 import { riskRank } from '../readiness/assess';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { EntityReader } from '../service/EntityReader';
-import { DatabaseActionStore } from './DatabaseActionStore';
+import { AuditInput, DatabaseActionStore } from './DatabaseActionStore';
 import { ActionPolicy, policyForEntity } from './policy';
+import { PermissivePolicyProbe } from './permissivePolicy';
 
 /**
  * Sends an approved action to where it is carried out (a CI pipeline, an
@@ -52,9 +55,33 @@ export interface ActionExecutor {
     options: { signal?: AbortSignal },
   ): Promise<
     | { ok: true; webhook?: string; status?: number }
-    | { ok: false; reason: string }
+    | {
+        ok: false;
+        reason: string;
+        /** The request may have reached the target before it failed. */
+        reachedTarget?: boolean;
+        status?: number;
+      }
   >;
 }
+
+/**
+ * Too many requests from one person in the window: 429, with when to try
+ * again.
+ *
+ * @internal
+ */
+export class RateLimitedError extends CustomErrorBase {
+  name = 'RateLimitedError' as const;
+  statusCode = 429;
+
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
+// The steps that end an action badly: the auditor records them as failures.
+const FAILURE_STEPS = new Set(['failed', 'stopped', 'unverified']);
 
 // Who hears of which step, and how loudly.
 const NOTICES: Record<
@@ -83,8 +110,17 @@ const ALLOWED_FROM: Record<
 
 type User = BackstageCredentials<BackstageUserPrincipal>;
 
+/** Who Rollback Guard is in the audit trail when it acts by itself. */
+const PLUGIN_ACTOR = 'rollback-guard';
+
 /** The signal channel of the approvals view. */
 const APPROVALS_CHANNEL = 'rollback-guard:approvals';
+
+/** How long an approved request may wait for its execution claim. */
+const STUCK_APPROVED_SECONDS = 60;
+
+/** How far a provider's clock may be behind ours when it reports a start. */
+const CLOCK_SKEW_MS = 5_000;
 
 /** The most requests the approvals view shows, and expiry takes at once. */
 const PENDING_LIMIT = 200;
@@ -108,6 +144,12 @@ export class ActionService {
       policy: ActionPolicy;
       /** The entity's rollout status as its providers report it now. */
       readBack: (entityRef: string) => Promise<RolloutStatus>;
+      /** Whether a version was ever deployed for the entity (roll-forward targets). */
+      knownVersion?: (entityRef: string, version: string) => Promise<boolean>;
+      /** The owners of an entity, who hear of its actions. */
+      ownersOf?: (entityRef: string) => Promise<string[]>;
+      /** Whether the permission policy lets anyone approve (allow-all). */
+      permissive?: PermissivePolicyProbe;
       notifications?: NotificationService;
       signals?: SignalsService;
       logger?: LoggerService;
@@ -173,13 +215,14 @@ export class ActionService {
     }
   }
 
-  private async record(
-    action: ActionRequest,
+  /** A step's audit row, for the store to write with the change it records. */
+  private auditOf(
+    action: Pick<ActionRequest, 'id' | 'entityRef' | 'kind' | 'environment'>,
     step: string,
     actor: string,
     details: Record<string, unknown> = {},
-  ) {
-    await this.options.store.audit({
+  ): AuditInput {
+    return {
       actionId: action.id,
       entityRef: action.entityRef,
       step,
@@ -189,7 +232,30 @@ export class ActionService {
         environment: action.environment,
         ...details,
       },
-    });
+    };
+  }
+
+  /** A step that changes nothing but the trail: its row, then the word. */
+  private async record(
+    action: ActionRequest,
+    step: string,
+    actor: string,
+    details: Record<string, unknown> = {},
+  ) {
+    await this.options.store.audit(this.auditOf(action, step, actor, details));
+    await this.announce(action, step, actor, details);
+  }
+
+  /**
+   * After a step committed (its change and its audit row together): the
+   * auditor, the notifications and the signals hear of it.
+   */
+  private async announce(
+    action: ActionRequest,
+    step: string,
+    actor: string,
+    details: Record<string, unknown> = {},
+  ) {
     const event = await this.options.auditor.createEvent({
       eventId: 'rollback-guard-action',
       severityLevel:
@@ -204,8 +270,47 @@ export class ActionService {
         ...details,
       },
     });
-    await event.success();
+    if (FAILURE_STEPS.has(step)) {
+      await event.fail({
+        error: new Error(String(details.outcome ?? `${step}`)),
+      });
+    } else {
+      await event.success();
+    }
     await this.tell(action, step);
+  }
+
+  /**
+   * A refused attempt (403, 409) leaves no step in the trail, but the
+   * auditor hears of it: who tried what, on which request, and why not.
+   */
+  private async refused<T>(
+    attempt: {
+      what: string;
+      actor: string;
+      actionId?: string;
+      entityRef?: string;
+    },
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'NotAllowedError' || name === 'ConflictError') {
+        const event = await this.options.auditor.createEvent({
+          eventId: 'rollback-guard-action',
+          severityLevel: 'medium',
+          meta: {
+            step: 'refused',
+            ...attempt,
+            reason: (error as Error).message,
+          },
+        });
+        await event.fail({ error: error as Error });
+      }
+      throw error;
+    }
   }
 
   /**
@@ -217,13 +322,22 @@ export class ActionService {
     const { notifications, signals, logger } = this.options;
     const fresh = (await this.options.store.get(action.id)) ?? action;
     try {
+      // Only the people concerned: the entity's owners (a user receives what
+      // any group they belong to owns), the approvers, the requester.
+      const recipients = [
+        ...new Set([
+          ...((await this.options.ownersOf?.(action.entityRef)) ?? []),
+          ...this.options.policy.notifyApprovers,
+          action.requestedBy,
+        ]),
+      ].filter(ref => ref !== PLUGIN_ACTOR);
       // The entity's pages, and the approvals view across entities.
       for (const channel of [
         `rollback-guard:actions:${action.entityRef}`,
         APPROVALS_CHANNEL,
       ]) {
         await signals?.publish({
-          recipients: { type: 'broadcast' },
+          recipients: { type: 'user', entityRef: recipients },
           channel,
           message: {
             actionId: action.id,
@@ -239,7 +353,10 @@ export class ActionService {
     const what = `${action.kind}${
       action.targetVersion ? ` to ${action.targetVersion}` : ''
     } in ${action.environment}`;
-    const notice = NOTICES[step];
+    const notice =
+      step === 'requested' && action.requestedBy === PLUGIN_ACTOR
+        ? { title: 'Halted by Rollback Guard', severity: 'high' as const }
+        : NOTICES[step];
     if (!notifications || !notice) return;
     try {
       await notifications.send({
@@ -248,7 +365,9 @@ export class ActionService {
           // The entity's owners always; the requester when it ends; the
           // configured approvers when a decision is needed.
           entityRef: notice.toRequester
-            ? [action.entityRef, action.requestedBy]
+            ? [action.entityRef, action.requestedBy].filter(
+                ref => ref !== PLUGIN_ACTOR,
+              )
             : [action.entityRef, ...this.options.policy.notifyApprovers],
         },
         payload: {
@@ -283,6 +402,46 @@ export class ActionService {
     },
     credentials: User,
   ): Promise<{ action: ActionRequest; created: boolean }> {
+    return this.refused(
+      {
+        what: `request ${input.kind}`,
+        actor: credentials.principal.userEntityRef,
+        entityRef: input.entityRef,
+      },
+      () => this.requestOnce(input, credentials),
+    );
+  }
+
+  /** 429 when the person made too many requests in the window. */
+  private async limitRate(requester: string) {
+    const { requests, windowSeconds } = this.options.policy.rateLimit;
+    const now = await this.options.store.now();
+    const since = new Date(now.getTime() - windowSeconds * 1000);
+    const { count, oldest } = await this.options.store.requestsSince(
+      requester,
+      since,
+    );
+    if (count >= requests) {
+      const retryAfter = Math.max(
+        1,
+        Math.ceil(
+          ((oldest ?? now).getTime() + windowSeconds * 1000 - now.getTime()) /
+            1000,
+        ),
+      );
+      throw new RateLimitedError(
+        `${requester} made ${count} action requests in the last ${
+          windowSeconds / 60
+        } minutes, the most allowed (rollbackGuard.actions.rateLimit); try again in ${retryAfter} s`,
+        retryAfter,
+      );
+    }
+  }
+
+  private async requestOnce(
+    input: Parameters<ActionService['request']>[0],
+    credentials: User,
+  ): Promise<{ action: ActionRequest; created: boolean }> {
     this.ensureEnabled();
     const requester = credentials.principal.userEntityRef;
     // Reads the entity on behalf of the requester: 404 if they cannot see it.
@@ -300,6 +459,7 @@ export class ActionService {
       rollbackGuardActionRequestPermission,
       snapshot.entityRef,
     );
+    await this.limitRate(requester);
 
     const environment = snapshot.environments.find(
       e => e.environment === input.environment,
@@ -347,6 +507,17 @@ export class ActionService {
             `Invalid body: body.targetVersion: name the version to roll forward to (not the current ${current.version})`,
           );
         }
+        if (
+          this.options.knownVersion &&
+          !(await this.options.knownVersion(
+            snapshot.entityRef,
+            input.targetVersion,
+          ))
+        ) {
+          throw new InputError(
+            `Invalid body: body.targetVersion: ${input.targetVersion} was never deployed for ${snapshot.entityRef}; roll forward only to a version the ledger or a provider knows`,
+          );
+        }
         risk = environment.risk;
         break;
       default:
@@ -356,25 +527,115 @@ export class ActionService {
           );
         }
     }
+    return this.file(input, requester, risk, policy, snapshot, environment);
+  }
+
+  /**
+   * A request Rollback Guard makes itself (actor: the plugin), e.g. to
+   * pause a canary whose health turned failing: the same policy, approvals,
+   * audit trail and notifications as a person's, and never a roll-back.
+   * Idempotent on `idempotencyKey`: asking again files nothing new.
+   */
+  async requestAsPlugin(
+    input: {
+      environment: string;
+      kind: 'pause';
+      reason: string;
+      idempotencyKey: string;
+    },
+    /** The entity and the readiness that prompted the request. */
+    { entity, snapshot }: { entity: Entity; snapshot: ReadinessSnapshot },
+  ): Promise<{ action: ActionRequest; created: boolean }> {
+    this.ensureEnabled();
+    const policy = policyForEntity(
+      this.options.policy,
+      entity,
+      snapshot.entityRef,
+    );
+    if (policy.refusal) {
+      throw new ConflictError(policy.refusal);
+    }
+    const environment = snapshot.environments.find(
+      e => e.environment === input.environment,
+    );
+    if (
+      !environment?.current ||
+      !ALLOWED_FROM[input.kind].includes(environment.current.state)
+    ) {
+      throw new ConflictError(
+        `Cannot ${input.kind} in ${input.environment}: ${
+          environment?.current
+            ? `its deployment of ${environment.current.version} is ${environment.current.state}`
+            : 'nothing is deployed there'
+        }`,
+      );
+    }
+    return this.file(input, PLUGIN_ACTOR, 'low', policy, snapshot, environment);
+  }
+
+  private async file(
+    input: {
+      environment: string;
+      kind: ActionKind;
+      targetVersion?: string;
+      reason: string;
+      idempotencyKey: string;
+      override?: { justification: string };
+    },
+    requester: string,
+    risk: Risk,
+    policy: ActionPolicyView,
+    snapshot: ReadinessSnapshot,
+    environment: EnvironmentReadiness,
+  ): Promise<{ action: ActionRequest; created: boolean }> {
     const required = policy.approvals[approvalRuleFor(input.kind, risk)];
 
-    const result = await this.options.store.create({
-      id: randomUUID(),
+    const id = randomUUID();
+    const subject = {
+      id,
       entityRef: snapshot.entityRef,
-      environment: input.environment,
       kind: input.kind,
-      targetVersion: input.targetVersion,
+      environment: input.environment,
+    };
+    const requested = {
       reason: input.reason,
-      requestedBy: requester,
-      idempotencyKey: input.idempotencyKey,
       risk,
+      targetVersion: input.targetVersion,
       readinessComputedAt: snapshot.computedAt,
-      override: risk === 'blocked' ? input.override : undefined,
       requiredApprovals: required,
-      readiness: environment,
-      status: required === 0 ? 'approved' : 'requested',
-      ttlSeconds: this.options.policy.requestTtlSeconds,
-    });
+      ...(risk === 'blocked' && input.override
+        ? { override: input.override.justification }
+        : {}),
+      ...(policy.notes.length > 0 ? { policy: policy.notes } : {}),
+    };
+    const approvedByPolicy = {
+      why: `policy needs no approval for ${input.kind} at ${risk} risk`,
+    };
+    const result = await this.options.store.create(
+      {
+        id,
+        entityRef: snapshot.entityRef,
+        environment: input.environment,
+        kind: input.kind,
+        targetVersion: input.targetVersion,
+        reason: input.reason,
+        requestedBy: requester,
+        idempotencyKey: input.idempotencyKey,
+        risk,
+        readinessComputedAt: snapshot.computedAt,
+        override: risk === 'blocked' ? input.override : undefined,
+        requiredApprovals: required,
+        readiness: environment,
+        status: required === 0 ? 'approved' : 'requested',
+        ttlSeconds: this.options.policy.requestTtlSeconds,
+      },
+      [
+        this.auditOf(subject, 'requested', requester, requested),
+        ...(required === 0
+          ? [this.auditOf(subject, 'approved', 'policy', approvedByPolicy)]
+          : []),
+      ],
+    );
     const { action, created } = result;
     if (!created) {
       if (
@@ -389,19 +650,9 @@ export class ActionService {
       }
       return result;
     }
-    await this.record(action, 'requested', requester, {
-      reason: action.reason,
-      risk,
-      targetVersion: action.targetVersion,
-      readinessComputedAt: action.readinessComputedAt,
-      requiredApprovals: required,
-      ...(action.override ? { override: action.override.justification } : {}),
-      ...(policy.notes.length > 0 ? { policy: policy.notes } : {}),
-    });
+    await this.announce(action, 'requested', requester, requested);
     if (required === 0) {
-      await this.record(action, 'approved', 'policy', {
-        why: `policy needs no approval for ${action.kind} at ${risk} risk`,
-      });
+      await this.announce(action, 'approved', 'policy', approvedByPolicy);
       await this.execute(action, 'approved');
       return { action: (await this.options.store.get(action.id))!, created };
     }
@@ -423,9 +674,44 @@ export class ActionService {
     },
     credentials: User,
   ): Promise<ActionRequest> {
+    return this.refused(
+      {
+        what: input.decision,
+        actor: credentials.principal.userEntityRef,
+        actionId: id,
+        entityRef: input.entityRef,
+      },
+      () => this.decideOnce(id, input, credentials),
+    );
+  }
+
+  /**
+   * The request, for someone who may see its entity; 404 as for a request
+   * that does not exist otherwise, so nothing of it is revealed.
+   */
+  private async visibleTo(
+    action: ActionRequest,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    try {
+      await this.options.entities.getEntity(action.entityRef, credentials);
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') {
+        throw new NotFoundError(`No action request ${action.id}`);
+      }
+      throw error;
+    }
+  }
+
+  private async decideOnce(
+    id: string,
+    input: Parameters<ActionService['decide']>[1],
+    credentials: User,
+  ): Promise<ActionRequest> {
     this.ensureEnabled();
     const person = credentials.principal.userEntityRef;
     const action = await this.named(id, input, 'decision');
+    await this.visibleTo(action, credentials);
     await this.authorize(
       credentials,
       rollbackGuardActionApprovePermission,
@@ -440,72 +726,142 @@ export class ActionService {
       );
     }
     if ((await this.options.store.now()) >= new Date(action.expiresAt)) {
-      if (await this.options.store.transition(id, 'requested', 'expired')) {
-        await this.record(action, 'expired', 'policy', {
-          expiresAt: action.expiresAt,
-        });
-      }
+      await this.expire(action);
       throw new ConflictError(
         `Action request ${id} expired at ${action.expiresAt}`,
       );
     }
 
     if (input.decision === 'reject') {
+      const rejected = { comment: input.comment };
       if (
-        !(await this.options.store.transition(id, 'requested', 'rejected', {
-          by: person,
-          text: input.comment,
-        }))
+        !(await this.options.store.transition(
+          id,
+          'requested',
+          'rejected',
+          { by: person, text: input.comment },
+          [this.auditOf(action, 'rejected', person, rejected)],
+        ))
       ) {
         throw new ConflictError(`Action request ${id} was decided meanwhile`);
       }
-      await this.record(action, 'rejected', person, { comment: input.comment });
+      await this.announce(action, 'rejected', person, rejected);
       return (await this.options.store.get(id))!;
     }
 
-    if (!(await this.options.store.addApproval(id, person))) {
+    const approval = { comment: input.comment };
+    const added = await this.options.store.addApproval(id, person, [
+      this.auditOf(action, 'approval', person, approval),
+    ]);
+    if (added === 'duplicate') {
       throw new ConflictError(
         `${person} already approved action request ${id}`,
       );
     }
-    await this.record(action, 'approval', person, { comment: input.comment });
+    if (added === 'closed') {
+      throw new ConflictError(
+        `Action request ${id} was decided or expired meanwhile; the approval was not recorded`,
+      );
+    }
+    await this.announce(action, 'approval', person, approval);
     const updated = (await this.options.store.get(id))!;
+    const approved = { approvers: updated.approvals.map(a => a.by) };
     if (
       updated.approvals.length >= updated.requiredApprovals &&
-      (await this.options.store.transition(id, 'requested', 'approved', {
-        by: person,
-        text: input.comment,
-      }))
+      (await this.options.store.transition(
+        id,
+        'requested',
+        'approved',
+        { by: person, text: input.comment },
+        [this.auditOf(action, 'approved', person, approved)],
+      ))
     ) {
-      await this.record(action, 'approved', person, {
-        approvers: updated.approvals.map(a => a.by),
-      });
+      await this.announce(action, 'approved', person, approved);
       // Only the decision that moved it to approved gets here: it executes.
       await this.execute(updated, 'approved');
     }
     return (await this.options.store.get(id))!;
   }
 
-  /** A new attempt at an action whose execution failed; audited as such. */
+  /**
+   * A new attempt at an action whose execution failed; audited as such. It
+   * is a decision like an approval: by someone other than the requester who
+   * may approve now, counting only the approvals still fresh (made within
+   * the request TTL); and when the last attempt may have run, only with the
+   * person's confirmation that they checked.
+   */
   async retry(
     id: string,
-    input: { entityRef: string; environment: string; kind: ActionKind },
+    input: {
+      entityRef: string;
+      environment: string;
+      kind: ActionKind;
+      comment?: string;
+      confirmMayHaveRun?: boolean;
+    },
+    credentials: User,
+  ): Promise<ActionRequest> {
+    return this.refused(
+      {
+        what: 'retry',
+        actor: credentials.principal.userEntityRef,
+        actionId: id,
+        entityRef: input.entityRef,
+      },
+      () => this.retryOnce(id, input, credentials),
+    );
+  }
+
+  private async retryOnce(
+    id: string,
+    input: Parameters<ActionService['retry']>[1],
     credentials: User,
   ): Promise<ActionRequest> {
     this.ensureEnabled();
+    const person = credentials.principal.userEntityRef;
     const action = await this.named(id, input, 'retry');
+    await this.visibleTo(action, credentials);
     await this.authorize(
       credentials,
       rollbackGuardActionApprovePermission,
       action.entityRef,
     );
+    if (action.requestedBy === person) {
+      throw new NotAllowedError(
+        'Nobody retries their own request: a retry is a decision, and someone else must make it',
+      );
+    }
     if (action.status !== 'failed') {
       throw new ConflictError(
         `Only a failed action can be retried; ${id} is ${action.status}`,
       );
     }
-    await this.record(action, 'retry', credentials.principal.userEntityRef, {
+    if (action.mayHaveRun && !input.confirmMayHaveRun) {
+      throw new ConflictError(
+        `The last attempt at ${id} may have run (${action.outcome}); check the target, then retry with confirmMayHaveRun`,
+      );
+    }
+    const now = (await this.options.store.now()).getTime();
+    const ttl = this.options.policy.requestTtlSeconds * 1000;
+    const fresh = action.approvals.filter(
+      a => a.by !== person && now - Date.parse(a.at) <= ttl,
+    );
+    // The person retrying counts as one approval, made now.
+    const counted = fresh.length + 1;
+    if (counted < action.requiredApprovals) {
+      throw new ConflictError(
+        `A retry of ${id} needs ${
+          action.requiredApprovals
+        } approvals made within the last ${
+          ttl / 60_000
+        } minutes; ${counted} would count. Request the action anew`,
+      );
+    }
+    await this.record(action, 'retry', person, {
       previousOutcome: action.outcome,
+      approvers: [...fresh.map(a => a.by), person],
+      ...(input.comment ? { comment: input.comment } : {}),
+      ...(action.mayHaveRun ? { confirmedMayHaveRun: true } : {}),
     });
     await this.execute(action, 'failed');
     return (await this.options.store.get(id))!;
@@ -518,17 +874,33 @@ export class ActionService {
    */
   private async execute(action: ActionRequest, from: 'approved' | 'failed') {
     const { store, executor, readiness } = this.options;
-    const attempt = await store.claimExecution(action.id, from);
+    const attempt = await store.claimExecution(
+      action.id,
+      from,
+      this.auditOf(action, 'executing', 'rollback-guard'),
+    );
     if (attempt === undefined) return;
-    await this.record(action, 'executing', 'rollback-guard', { attempt });
+    await this.announce(action, 'executing', 'rollback-guard', { attempt });
 
-    const stop = async (outcome: string, step: string, details = {}) => {
-      await store.finishExecution(action.id, 'failed', outcome);
-      await this.record(action, step, 'rollback-guard', {
+    const stop = async (
+      outcome: string,
+      step: string,
+      details: Record<string, unknown> = {},
+      mayHaveRun = false,
+    ) => {
+      const stopped = {
         attempt,
         outcome,
         ...details,
-      });
+        ...(mayHaveRun ? { mayHaveRun } : {}),
+      };
+      if (
+        await store.finishExecution(action.id, 'failed', outcome, mayHaveRun, [
+          this.auditOf(action, step, 'rollback-guard', stopped),
+        ])
+      ) {
+        await this.announce(action, step, 'rollback-guard', stopped);
+      }
     };
     let entity: Entity;
     let snapshot: ReadinessSnapshot;
@@ -547,7 +919,14 @@ export class ActionService {
       );
       return;
     }
-    const result = await executor.execute({ action, attempt, entity }, {});
+    let result: Awaited<ReturnType<ActionExecutor['execute']>>;
+    try {
+      result = await executor.execute({ action, attempt, entity }, {});
+    } catch (error) {
+      // Claimed, so never left executing in silence: it fails with why.
+      await stop(`The executor refused: ${(error as Error).message}`, 'failed');
+      return;
+    }
     if (result.ok) {
       await this.record(action, 'dispatched', 'rollback-guard', {
         attempt,
@@ -555,8 +934,34 @@ export class ActionService {
         status: result.status,
       });
     } else {
-      await stop(result.reason, 'failed');
+      // A timeout or a broken connection after sending, or a 5xx: the
+      // target may have acted although it did not say so.
+      const mayHaveRun =
+        result.reachedTarget === true &&
+        (result.status === undefined || result.status >= 500);
+      await stop(
+        mayHaveRun ? `May have run: ${result.reason}` : result.reason,
+        'failed',
+        {},
+        mayHaveRun,
+      );
     }
+  }
+
+  /**
+   * Requests left approved without an execution claim, by a crash between
+   * the approval and the claim: each is claimed and executed once (the
+   * claim lets one caller through), never left silently. Run by the sweep.
+   */
+  async pickUpApproved(): Promise<number> {
+    const stuck = await this.options.store.stuckApproved(
+      STUCK_APPROVED_SECONDS,
+      PENDING_LIMIT,
+    );
+    for (const action of stuck) {
+      await this.execute(action, 'approved');
+    }
+    return stuck.length;
   }
 
   /**
@@ -568,8 +973,16 @@ export class ActionService {
       deployment.entityRef,
       deployment.environment,
     );
-    for (const action of executing) {
-      await this.settle(action, deployment, 'ledger');
+    if (executing.length === 0) return;
+    // Only what the environment now runs proves anything: a back-dated or
+    // superseded record does not.
+    const status = await this.options.readBack(deployment.entityRef);
+    const current = status.environments.find(
+      e => e.environment === deployment.environment,
+    )?.current;
+    if (current?.id !== deployment.id) return;
+    for (const { action, startedAt } of executing) {
+      await this.settle(action, current, startedAt, 'ledger');
     }
   }
 
@@ -580,22 +993,26 @@ export class ActionService {
   private async settle(
     action: ActionRequest,
     deployment: Deployment,
+    executionStartedAt: Date,
     actor: string,
   ): Promise<boolean> {
-    const verdict = verdictFor(action, deployment);
+    const verdict = verdictFor(action, deployment, executionStartedAt);
     if (!verdict) return false;
     const outcome = `${deployment.version} is ${deployment.state} in ${deployment.environment} (deployment ${deployment.id})`;
+    const step = verdict === 'succeeded' ? 'verified' : 'failed';
+    const details = { outcome, deploymentId: deployment.id };
     if (
-      !(await this.options.store.finishExecution(action.id, verdict, outcome))
+      !(await this.options.store.finishExecution(
+        action.id,
+        verdict,
+        outcome,
+        false,
+        [this.auditOf(action, step, actor, details)],
+      ))
     ) {
       return false;
     }
-    await this.record(
-      action,
-      verdict === 'succeeded' ? 'verified' : 'failed',
-      actor,
-      { outcome, deploymentId: deployment.id },
-    );
+    await this.announce(action, step, actor, details);
     return true;
   }
 
@@ -624,6 +1041,7 @@ export class ActionService {
           (await this.settle(
             action,
             current,
+            startedAt,
             `provider ${current.provider ?? 'unknown'}`,
           ))
         ) {
@@ -647,9 +1065,15 @@ export class ActionService {
       const outcome = `Not verified within ${
         policy.verifyTimeoutSeconds / 60
       } min: ${seen}`;
-      if (await store.finishExecution(action.id, 'failed', outcome)) {
+      if (
+        await store.finishExecution(action.id, 'failed', outcome, false, [
+          this.auditOf(action, 'unverified', 'rollback-guard', { outcome }),
+        ])
+      ) {
         ended++;
-        await this.record(action, 'unverified', 'rollback-guard', { outcome });
+        await this.announce(action, 'unverified', 'rollback-guard', {
+          outcome,
+        });
       }
     }
     return ended;
@@ -664,7 +1088,17 @@ export class ActionService {
       entityRef,
       credentials,
     );
-    return policyForEntity(this.options.policy, entity, ref);
+    const view = policyForEntity(this.options.policy, entity, ref);
+    const { permissive } = this.options;
+    if (
+      view.enabled &&
+      permissive &&
+      (credentials.principal as { type?: string }).type === 'user' &&
+      (await permissive.anyoneMayApprove(credentials as User))
+    ) {
+      return { ...view, anyoneMayApprove: true };
+    }
+    return view;
   }
 
   /**
@@ -720,16 +1154,27 @@ export class ActionService {
   async expireOverdue(): Promise<number> {
     let expired = 0;
     for (const action of await this.options.store.overdue(PENDING_LIMIT)) {
-      if (
-        await this.options.store.transition(action.id, 'requested', 'expired')
-      ) {
-        expired++;
-        await this.record(action, 'expired', 'policy', {
-          expiresAt: action.expiresAt,
-        });
-      }
+      if (await this.expire(action)) expired++;
     }
     return expired;
+  }
+
+  /** Expires a waiting request, once, with its audit row; true if this call did. */
+  private async expire(action: ActionRequest): Promise<boolean> {
+    const details = { expiresAt: action.expiresAt };
+    if (
+      await this.options.store.transition(
+        action.id,
+        'requested',
+        'expired',
+        undefined,
+        [this.auditOf(action, 'expired', 'policy', details)],
+      )
+    ) {
+      await this.announce(action, 'expired', 'policy', details);
+      return true;
+    }
+    return false;
   }
 
   /** One request with the readiness it was made against. */
@@ -743,14 +1188,7 @@ export class ActionService {
     }
     // Only for those who may see the entity: 404 otherwise, as for a
     // request that does not exist.
-    try {
-      await this.options.entities.getEntity(action.entityRef, credentials);
-    } catch (error) {
-      if ((error as Error).name === 'NotFoundError') {
-        throw new NotFoundError(`No action request ${id}`);
-      }
-      throw error;
-    }
+    await this.visibleTo(action, credentials);
     return action;
   }
 
@@ -804,11 +1242,17 @@ function riskNow(
       };
 }
 
-/** Whether a reported deployment fulfils or contradicts an executing action. */
+/**
+ * Whether the environment's current deployment fulfils or contradicts an
+ * executing action. A roll-back or roll-forward is proven only by a
+ * deployment of the target that started after the execution did.
+ */
 function verdictFor(
   action: ActionRequest,
   deployment: Deployment,
+  executionStartedAt: Date,
 ): 'succeeded' | 'failed' | undefined {
+  if (deployment.environment !== action.environment) return undefined;
   const failedStates: DeploymentState[] = ['failed', 'aborted', 'rolled-back'];
   switch (action.kind) {
     case 'pause':
@@ -821,6 +1265,12 @@ function verdictFor(
       return deployment.state === 'aborted' ? 'succeeded' : undefined;
     default:
       if (deployment.version !== action.targetVersion) return undefined;
+      if (
+        Date.parse(deployment.startedAt) <
+        executionStartedAt.getTime() - CLOCK_SKEW_MS
+      ) {
+        return undefined;
+      }
       if (deployment.state === 'succeeded') return 'succeeded';
       return failedStates.includes(deployment.state) ? 'failed' : undefined;
   }

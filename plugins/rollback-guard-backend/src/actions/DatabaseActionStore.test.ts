@@ -60,8 +60,8 @@ describe.each(databases.eachSupportedId())('DatabaseActionStore on %p', id => {
 
   it('moves a request only from the status it is in, and counts each approver once', async () => {
     await store.create(newAction({ id: 'b1', idempotencyKey: 'kb1' }));
-    expect(await store.addApproval('b1', 'user:default/bob')).toBe(true);
-    expect(await store.addApproval('b1', 'user:default/bob')).toBe(false);
+    expect(await store.addApproval('b1', 'user:default/bob')).toBe('added');
+    expect(await store.addApproval('b1', 'user:default/bob')).toBe('duplicate');
     expect(
       await store.transition('b1', 'requested', 'approved', {
         by: 'user:default/bob',
@@ -73,6 +73,40 @@ describe.each(databases.eachSupportedId())('DatabaseActionStore on %p', id => {
       decidedBy: 'user:default/bob',
       approvals: [{ by: 'user:default/bob' }],
     });
+  });
+
+  it('keeps a change and its audit row together, or neither', async () => {
+    await store.create(newAction({ id: 't1', idempotencyKey: 'kt1' }));
+    const row = (details: Record<string, unknown>) => ({
+      actionId: 't1',
+      entityRef: 'component:default/payments-api',
+      step: 'rejected',
+      actor: 'user:default/bob',
+      details,
+    });
+    // The audit row cannot be written (its details do not serialize): the
+    // change it records is undone with it.
+    const unwritable = { size: BigInt(1) };
+    await expect(
+      store.transition('t1', 'requested', 'rejected', undefined, [
+        row(unwritable),
+      ]),
+    ).rejects.toThrow();
+    expect((await store.get('t1'))?.status).toBe('requested');
+    await expect(
+      store.addApproval('t1', 'user:default/bob', [row(unwritable)]),
+    ).rejects.toThrow();
+    expect((await store.get('t1'))?.approvals).toEqual([]);
+
+    expect(
+      await store.transition('t1', 'requested', 'rejected', undefined, [
+        row({ comment: 'no' }),
+      ]),
+    ).toBe(true);
+    const trail = await store.auditTrail('component:default/payments-api', 50);
+    expect(trail.filter(e => e.actionId === 't1').map(e => e.step)).toEqual([
+      'rejected',
+    ]);
   });
 
   it('appends to the audit trail, newest first', async () => {

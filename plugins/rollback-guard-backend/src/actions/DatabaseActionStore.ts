@@ -37,6 +37,7 @@ type ActionRow = {
   outcome: string | null;
   execution_started_at?: Timestamp | null;
   readiness?: string | null;
+  may_have_run?: boolean | number | null;
 };
 
 type ApprovalRow = {
@@ -58,6 +59,12 @@ type AuditRow = {
 function toIso(value: Timestamp): string {
   return new Date(value).toISOString();
 }
+
+/**
+ * An audit row written in the same transaction as the change it records: if
+ * either fails, neither is kept.
+ */
+export type AuditInput = Omit<AuditEntry, 'id' | 'at'>;
 
 /** A new action request, as the service decided it. */
 export type NewAction = Omit<
@@ -105,30 +112,35 @@ export class DatabaseActionStore {
    */
   async create(
     action: NewAction,
+    audit: AuditInput[] = [],
   ): Promise<{ action: ActionRequest; created: boolean }> {
     const now = await this.now();
-    const inserted = await this.db<ActionRow>(ACTIONS)
-      .insert({
-        id: action.id,
-        entity_ref: action.entityRef,
-        environment: action.environment,
-        kind: action.kind,
-        target_version: action.targetVersion ?? null,
-        reason: action.reason,
-        requested_by: action.requestedBy,
-        idempotency_key: action.idempotencyKey,
-        risk: action.risk,
-        readiness_computed_at: new Date(action.readinessComputedAt),
-        override_justification: action.override?.justification ?? null,
-        required_approvals: action.requiredApprovals,
-        readiness: action.readiness ? JSON.stringify(action.readiness) : null,
-        status: action.status,
-        requested_at: now,
-        expires_at: new Date(now.getTime() + action.ttlSeconds * 1000),
-      })
-      .onConflict(['requested_by', 'idempotency_key'])
-      .ignore()
-      .returning('id');
+    const inserted = await this.db.transaction(async trx => {
+      const rows = await trx<ActionRow>(ACTIONS)
+        .insert({
+          id: action.id,
+          entity_ref: action.entityRef,
+          environment: action.environment,
+          kind: action.kind,
+          target_version: action.targetVersion ?? null,
+          reason: action.reason,
+          requested_by: action.requestedBy,
+          idempotency_key: action.idempotencyKey,
+          risk: action.risk,
+          readiness_computed_at: new Date(action.readinessComputedAt),
+          override_justification: action.override?.justification ?? null,
+          required_approvals: action.requiredApprovals,
+          readiness: action.readiness ? JSON.stringify(action.readiness) : null,
+          status: action.status,
+          requested_at: now,
+          expires_at: new Date(now.getTime() + action.ttlSeconds * 1000),
+        })
+        .onConflict(['requested_by', 'idempotency_key'])
+        .ignore()
+        .returning('id');
+      if (rows.length > 0) await this.insertAudit(trx, audit);
+      return rows;
+    });
     const row = await this.db<ActionRow>(ACTIONS)
       .where({
         requested_by: action.requestedBy,
@@ -193,14 +205,75 @@ export class DatabaseActionStore {
     return this.withApprovalsOf(rows);
   }
 
-  /** Records an approval; false when this person already approved it. */
-  async addApproval(id: string, approver: string): Promise<boolean> {
-    const inserted = await this.db<ApprovalRow>(APPROVALS)
-      .insert({ action_id: id, approver, approved_at: await this.now() })
-      .onConflict(['action_id', 'approver'])
-      .ignore()
-      .returning('action_id');
-    return inserted.length > 0;
+  /**
+   * Records an approval, only while the request is open (waiting and not
+   * expired by the database clock): `closed` when it is not, `duplicate`
+   * when this person already approved it.
+   */
+  async addApproval(
+    id: string,
+    approver: string,
+    audit: AuditInput[] = [],
+  ): Promise<'added' | 'duplicate' | 'closed'> {
+    // Read before the transaction: SQLite has one connection, which the
+    // transaction holds.
+    const now = await this.now();
+    return this.db.transaction(async trx => {
+      // Holds the request's row until the approval is in, so that no
+      // decision or expiry slips between the check and the insert.
+      const open = await trx<ActionRow>(ACTIONS)
+        .where({ id, status: 'requested' })
+        .where('expires_at', '>', now)
+        .forUpdate()
+        .first();
+      if (!open) return 'closed';
+      const inserted = await trx<ApprovalRow>(APPROVALS)
+        .insert({ action_id: id, approver, approved_at: now })
+        .onConflict(['action_id', 'approver'])
+        .ignore()
+        .returning('action_id');
+      if (inserted.length === 0) return 'duplicate';
+      await this.insertAudit(trx, audit);
+      return 'added';
+    });
+  }
+
+  /**
+   * How many requests a person made since `since`, and when the oldest of
+   * them was made: for the per-user rate limit.
+   */
+  async requestsSince(
+    requester: string,
+    since: Date,
+  ): Promise<{ count: number; oldest?: Date }> {
+    const row = await this.db<ActionRow>(ACTIONS)
+      .where({ requested_by: requester })
+      .where('requested_at', '>', since)
+      .count({ count: '*' })
+      .min({ oldest: 'requested_at' })
+      .first();
+    const count = Number((row as { count?: unknown })?.count ?? 0);
+    const oldest = (row as { oldest?: Timestamp | null })?.oldest;
+    return { count, ...(oldest ? { oldest: new Date(oldest) } : {}) };
+  }
+
+  /**
+   * Requests approved at least `olderThanSeconds` ago and never claimed for
+   * execution: left so by a crash between approval and the claim.
+   */
+  async stuckApproved(
+    olderThanSeconds: number,
+    limit: number,
+  ): Promise<ActionRequest[]> {
+    const before = new Date(
+      (await this.now()).getTime() - olderThanSeconds * 1000,
+    );
+    const rows = await this.db<ActionRow>(ACTIONS)
+      .where({ status: 'approved' })
+      .where('requested_at', '<', before)
+      .orderBy('requested_at')
+      .limit(limit);
+    return this.withApprovalsOf(rows);
   }
 
   /** Moves a request from one status to another, only if it is still in `from`. */
@@ -209,16 +282,21 @@ export class DatabaseActionStore {
     from: ActionStatus,
     to: ActionStatus,
     decision?: { by: string; text?: string },
+    audit: AuditInput[] = [],
   ): Promise<boolean> {
-    const updated = await this.db<ActionRow>(ACTIONS)
-      .where({ id, status: from })
-      .update({
-        status: to,
-        ...(decision
-          ? { decided_by: decision.by, decision: decision.text ?? null }
-          : {}),
-      });
-    return updated > 0;
+    return this.db.transaction(async trx => {
+      const updated = await trx<ActionRow>(ACTIONS)
+        .where({ id, status: from })
+        .update({
+          status: to,
+          ...(decision
+            ? { decided_by: decision.by, decision: decision.text ?? null }
+            : {}),
+        });
+      if (updated === 0) return false;
+      await this.insertAudit(trx, audit);
+      return true;
+    });
   }
 
   /**
@@ -229,18 +307,30 @@ export class DatabaseActionStore {
   async claimExecution(
     id: string,
     from: 'approved' | 'failed',
+    /** Written with the claim; the attempt number joins its details. */
+    audit?: AuditInput,
   ): Promise<number | undefined> {
-    const updated = await this.db<ActionRow>(ACTIONS)
-      .where({ id, status: from })
-      .update({
-        status: 'executing',
-        attempts: this.db.raw('attempts + 1') as unknown as number,
-        outcome: null,
-        execution_started_at: await this.now(),
-      });
-    if (updated === 0) return undefined;
-    const row = await this.db<ActionRow>(ACTIONS).where({ id }).first();
-    return row?.attempts;
+    const now = await this.now();
+    return this.db.transaction(async trx => {
+      const updated = await trx<ActionRow>(ACTIONS)
+        .where({ id, status: from })
+        .update({
+          status: 'executing',
+          attempts: trx.raw('attempts + 1') as unknown as number,
+          outcome: null,
+          may_have_run: false,
+          execution_started_at: now,
+        });
+      if (updated === 0) return undefined;
+      const row = await trx<ActionRow>(ACTIONS).where({ id }).first();
+      const attempt = Number(row!.attempts);
+      if (audit) {
+        await this.insertAudit(trx, [
+          { ...audit, details: { ...audit.details, attempt } },
+        ]);
+      }
+      return attempt;
+    });
   }
 
   /** Ends an execution, only if it is still executing. */
@@ -248,11 +338,17 @@ export class DatabaseActionStore {
     id: string,
     to: 'succeeded' | 'failed',
     outcome: string,
+    mayHaveRun = false,
+    audit: AuditInput[] = [],
   ): Promise<boolean> {
-    const updated = await this.db<ActionRow>(ACTIONS)
-      .where({ id, status: 'executing' })
-      .update({ status: to, outcome });
-    return updated > 0;
+    return this.db.transaction(async trx => {
+      const updated = await trx<ActionRow>(ACTIONS)
+        .where({ id, status: 'executing' })
+        .update({ status: to, outcome, may_have_run: mayHaveRun });
+      if (updated === 0) return false;
+      await this.insertAudit(trx, audit);
+      return true;
+    });
   }
 
   /**
@@ -266,6 +362,28 @@ export class DatabaseActionStore {
       .where({ status: 'executing' })
       .orderBy('execution_started_at')
       .limit(limit);
+    return this.withStart(rows);
+  }
+
+  /**
+   * Requests executing in an environment, with when their current attempt
+   * started, for verification.
+   */
+  async executing(
+    entityRef: string,
+    environment: string,
+  ): Promise<Array<{ action: ActionRequest; startedAt: Date }>> {
+    const rows = await this.db<ActionRow>(ACTIONS).where({
+      entity_ref: entityRef,
+      environment,
+      status: 'executing',
+    });
+    return this.withStart(rows);
+  }
+
+  private async withStart(
+    rows: ActionRow[],
+  ): Promise<Array<{ action: ActionRequest; startedAt: Date }>> {
     const actions = await this.withApprovalsOf(rows);
     return rows.map((row, i) => ({
       action: actions[i],
@@ -273,28 +391,22 @@ export class DatabaseActionStore {
     }));
   }
 
-  /** Requests executing in an environment, for verification. */
-  async executing(
-    entityRef: string,
-    environment: string,
-  ): Promise<ActionRequest[]> {
-    const rows = await this.db<ActionRow>(ACTIONS).where({
-      entity_ref: entityRef,
-      environment,
-      status: 'executing',
-    });
-    return this.withApprovalsOf(rows);
+  /** Appends to the audit trail; there is no way to change a row. */
+  async audit(entry: AuditInput): Promise<void> {
+    await this.insertAudit(this.db, [entry]);
   }
 
-  /** Appends to the audit trail; there is no way to change a row. */
-  async audit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
-    await this.db(AUDIT).insert({
-      action_id: entry.actionId,
-      entity_ref: entry.entityRef,
-      step: entry.step,
-      actor: entry.actor,
-      details: JSON.stringify(entry.details),
-    });
+  private async insertAudit(db: Knex, entries: AuditInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    await db(AUDIT).insert(
+      entries.map(entry => ({
+        action_id: entry.actionId,
+        entity_ref: entry.entityRef,
+        step: entry.step,
+        actor: entry.actor,
+        details: JSON.stringify(entry.details),
+      })),
+    );
   }
 
   async auditTrail(entityRef: string, limit: number): Promise<AuditEntry[]> {
@@ -361,6 +473,7 @@ export class DatabaseActionStore {
       ...(row.decision ? { decision: row.decision } : {}),
       attempts: Number(row.attempts),
       ...(row.outcome ? { outcome: row.outcome } : {}),
+      ...(row.may_have_run ? { mayHaveRun: true } : {}),
     };
   }
 }

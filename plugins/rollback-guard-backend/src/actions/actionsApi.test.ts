@@ -204,9 +204,18 @@ describe('supervised actions', () => {
       ['dispatched', 'rollback-guard'],
       ['verified', 'ledger'],
     ]);
-    expect(
-      auditorEvents.filter(e => e.actionId === action.id).map(e => e.step),
-    ).toEqual(steps.map(([step]) => step));
+    const events = auditorEvents.filter(e => e.actionId === action.id);
+    expect(events.filter(e => e.step !== 'refused').map(e => e.step)).toEqual(
+      steps.map(([step]) => step),
+    );
+    // The refused attempts (403 twice, 409 thrice) reached the auditor too.
+    expect(events.filter(e => e.step === 'refused').map(e => e.actor)).toEqual([
+      'user:default/ana',
+      'user:default/carl',
+      'user:default/bob',
+      'user:default/bob',
+      'user:default/dana',
+    ]);
     await hook.close();
   });
 
@@ -350,12 +359,17 @@ describe('supervised actions, execution failures and switches', () => {
         title: `Rejected: roll-back to 2.0.0 in production of ${ENTITY}`,
       },
     });
-    // Each change on the entity's channel and the approvals view's.
+    // Each change on the entity's channel and the approvals view's, to the
+    // people concerned only: approvers and requester (no owner in this
+    // catalog), never a broadcast.
     expect(sent.signals).toEqual(
       ['requested', 'rejected'].flatMap(step =>
         [`rollback-guard:actions:${ENTITY}`, 'rollback-guard:approvals'].map(
           channel => ({
-            recipients: { type: 'broadcast' },
+            recipients: {
+              type: 'user',
+              entityRef: ['group:default/sre-on-call', 'user:default/ana'],
+            },
             channel,
             message: {
               actionId: action.id,
@@ -381,14 +395,20 @@ describe('supervised actions, execution failures and switches', () => {
     const api = client(backend.server);
     const { body: action } = await api.ask(requestBody(), user('ana'));
     expect(action.status).toBe('failed');
-    expect(action.outcome).toMatch(/^ci answered 500/);
+    expect(action.outcome).toMatch(/^May have run: ci answered 500/);
     expect(receiver.received).toHaveLength(1);
 
     answer = 204;
     expect((await api.decide(action.id, 'retry', user('ana'))).status).toBe(
       403,
     );
-    const retried = await api.decide(action.id, 'retry', user('bob'));
+    // A 500 came after the request was sent: it may have run.
+    expect((await api.decide(action.id, 'retry', user('bob'))).status).toBe(
+      409,
+    );
+    const retried = await api.decide(action.id, 'retry', user('bob'), {
+      confirmMayHaveRun: true,
+    });
     expect(retried.body).toMatchObject({ status: 'executing', attempts: 2 });
     expect(receiver.received).toHaveLength(2);
     expect(JSON.parse(receiver.received[1].body).attempt).toBe(2);

@@ -37,6 +37,7 @@ describe('readActionPolicy', () => {
       enabled: true,
       entityRefinement: 'stricter',
       notifyApprovers: [],
+      rateLimit: { requests: 20, windowSeconds: 600 },
     });
   });
 

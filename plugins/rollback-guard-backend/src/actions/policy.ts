@@ -27,6 +27,8 @@ export type ActionPolicy = {
   entityRefinement: EntityRefinement;
   /** Who hears of a request that needs approval, besides the owners. */
   notifyApprovers: string[];
+  /** At most `requests` action requests per person per `windowSeconds`. */
+  rateLimit: { requests: number; windowSeconds: number };
 };
 
 // Where each rule is set under rollbackGuard.actions.approvals, and its default.
@@ -105,7 +107,22 @@ export function readActionPolicy(config: Config): ActionPolicy {
         'rollbackGuard.actions.allowWithoutPermissionFramework',
       ) === true,
     entityRefinement: refinement as EntityRefinement,
+    rateLimit: {
+      requests: wholePositive(config, 'rateLimit.requests', 20),
+      windowSeconds: wholePositive(config, 'rateLimit.windowMinutes', 10) * 60,
+    },
   };
+}
+
+function wholePositive(config: Config, key: string, fallback: number): number {
+  const value =
+    config.getOptionalNumber(`rollbackGuard.actions.${key}`) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `rollbackGuard.actions.${key} must be a whole number of at least 1, got ${value}`,
+    );
+  }
+  return value;
 }
 
 /**

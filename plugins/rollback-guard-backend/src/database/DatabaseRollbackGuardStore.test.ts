@@ -351,7 +351,13 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('moves evidence contents stored inline before into the per-entity store', async () => {
-      await knex.migrate.down({ directory: MIGRATIONS_DIR });
+      // Back to before the evidence contents migration.
+      while (
+        (await knex.migrate.currentVersion({ directory: MIGRATIONS_DIR })) >=
+        '20261202000000'
+      ) {
+        await knex.migrate.down({ directory: MIGRATIONS_DIR });
+      }
       expect(
         await knex.schema.hasColumn('rollback_guard_evidence', 'sha256'),
       ).toBe(false);

@@ -139,6 +139,28 @@ function chunks<T>(items: T[]): T[][] {
 }
 
 /**
+ * Runs the migrations. knex serialises them with its lock table, but two
+ * replicas starting at once on an empty database can both try to create
+ * that table; the loser waits and tries again, by then behind the lock.
+ */
+async function migrate(client: Knex): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.migrate.latest({ directory: migrationsDir });
+      return;
+    } catch (error) {
+      const message = String((error as Error)?.message ?? error);
+      const raced =
+        /knex_migrations(_lock)?" already exists|duplicate key value|Migration table is already locked/.test(
+          message,
+        );
+      if (!raced || attempt >= 10) throw error;
+      await new Promise(resolve => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
+/**
  * The Rollback Guard store on knex: SQLite in development, PostgreSQL in
  * production.
  *
@@ -151,7 +173,7 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
   }): Promise<DatabaseRollbackGuardStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
+      await migrate(client);
     }
     return new DatabaseRollbackGuardStore(client);
   }
@@ -367,6 +389,13 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
       );
     }
     return this.withEvidence(await query);
+  }
+
+  async hasVersion(entityRef: string, version: string): Promise<boolean> {
+    const row = await this.db<DeploymentRow>(DEPLOYMENTS)
+      .where({ entity_ref: entityRef, version })
+      .first('id');
+    return row !== undefined;
   }
 
   async currentDeployments(entityRef: string): Promise<Deployment[]> {

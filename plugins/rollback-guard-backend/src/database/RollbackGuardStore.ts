@@ -77,6 +77,8 @@ export interface RollbackGuardStore {
   ): Promise<Deployment[]>;
   /** The newest deployment of an entity in each environment. */
   currentDeployments(entityRef: string): Promise<Deployment[]>;
+  /** Whether the ledger holds a deployment of this version of the entity. */
+  hasVersion(entityRef: string, version: string): Promise<boolean>;
   /**
    * Deletes deployments beyond the newest `maxPerEnvironment` of each entity
    * and environment, and those that started before `olderThan`; the newest

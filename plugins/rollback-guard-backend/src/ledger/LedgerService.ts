@@ -30,6 +30,9 @@ export class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413;
 }
 
+/** How far ahead of the backend's clock a reported time may be. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 // The fields that identify what was deployed; a replay must not change them.
 const IDENTITY_FIELDS = [
   'entityRef',
@@ -76,6 +79,21 @@ export class LedgerService {
     return this.options.now?.() ?? new Date();
   }
 
+  /**
+   * A time CI reports may be a little ahead of ours (clock skew), never
+   * more: a deployment dated in the future would stay "current" over every
+   * real one recorded until then.
+   */
+  private notInTheFuture(field: string, at: string | undefined) {
+    if (at && Date.parse(at) > this.now().getTime() + MAX_CLOCK_SKEW_MS) {
+      throw new InputError(
+        `Invalid body: body.${field}: ${at} is more than ${
+          MAX_CLOCK_SKEW_MS / 60_000
+        } minutes in the future`,
+      );
+    }
+  }
+
   async recordDeployment(
     input: RecordDeploymentBody,
   ): Promise<{ deployment: Deployment; created: boolean }> {
@@ -96,6 +114,8 @@ export class LedgerService {
     );
     checkEnvironment(entity, input.environment);
 
+    this.notInTheFuture('startedAt', input.startedAt);
+    this.notInTheFuture('finishedAt', input.finishedAt);
     const startedAt = input.startedAt ?? this.now().toISOString();
     const deployment: Deployment = {
       id: input.id,
@@ -236,6 +256,7 @@ export class LedgerService {
           }`,
         );
       }
+      this.notInTheFuture('at', input.at);
       const at = input.at ?? this.now().toISOString();
       const finishes =
         FINISHED_DEPLOYMENT_STATES.includes(input.state) &&

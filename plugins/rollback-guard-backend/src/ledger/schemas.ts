@@ -1,4 +1,3 @@
-import { InputError } from '@backstage/errors';
 import {
   DEPLOYMENT_STATES,
   DEPLOYMENT_STRATEGIES,
@@ -8,6 +7,7 @@ import {
   EvidenceKind,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { z } from 'zod';
+import { environmentName, plainText } from '../lib/input';
 
 /**
  * Evidence items per deployment: every migration a version ships, its API
@@ -38,7 +38,7 @@ export const deploymentId = z
 const evidenceItem = z
   .object({
     kind: z.enum(EVIDENCE_KINDS as [EvidenceKind, ...EvidenceKind[]]),
-    name: z.string().min(1).max(255),
+    name: plainText(255).pipe(z.string().min(1)),
     mediaType: z.string().max(255).optional(),
     content: z.string().optional(),
     sha256: z
@@ -86,13 +86,8 @@ export const recordDeploymentBody = z
   .object({
     id: deploymentId,
     entityRef: z.string().min(1).max(255),
-    environment: z
-      .string()
-      .regex(
-        /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
-        'must be lowercase letters, digits and dashes, at most 63 characters',
-      ),
-    version: z.string().min(1).max(128),
+    environment: environmentName,
+    version: plainText(128).pipe(z.string().min(1)),
     artifact: z
       .object({
         reference: z.string().min(1).max(1024).optional(),
@@ -117,7 +112,7 @@ export const recordDeploymentBody = z
         'must be a commit hash (7 to 64 hex digits)',
       )
       .optional(),
-    triggeredBy: z.string().min(1).max(255).optional(),
+    triggeredBy: plainText(255).pipe(z.string().min(1)).optional(),
     startedAt: isoDateTime.optional(),
     finishedAt: isoDateTime.optional(),
     evidence: evidenceList.default([]),
@@ -132,7 +127,7 @@ export const stateChangeBody = z
     state,
     progressPercent: percent.optional(),
     trafficPercent: percent.optional(),
-    message: z.string().max(1000).optional(),
+    message: plainText(1000).optional(),
     at: isoDateTime.optional(),
   })
   .strict();
@@ -152,22 +147,3 @@ export const providedDeployment = z.object({
   progressPercent: percent.optional(),
   trafficPercent: percent.optional(),
 });
-
-/**
- * Parses input at the edge; the InputError names every offending field, e.g.
- * `body.environment: must be lowercase letters...`.
- */
-export function parseInput<T>(
-  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
-  input: unknown,
-  where: string,
-): T {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues
-      .map(issue => `${[where, ...issue.path].join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new InputError(`Invalid ${where}: ${issues}`);
-  }
-  return result.data;
-}

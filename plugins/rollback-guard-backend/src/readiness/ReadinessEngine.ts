@@ -14,6 +14,8 @@ import {
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { withinBudget } from '../service/budget';
 import { RolloutService } from '../service/RolloutService';
+import { HealthReader } from '../health/HealthReader';
+import { recommendWithHealth } from '../health/recommend';
 import { assessCandidate, bestCandidate, recommend } from './assess';
 
 // How far back in an environment's history to look for candidates.
@@ -75,6 +77,8 @@ export class ReadinessEngine {
       checkTimeoutMs: number;
       logger: LoggerService;
       now?: () => Date;
+      /** Reads how the current deployment behaves; none: health not shown. */
+      health?: HealthReader;
     },
   ) {}
 
@@ -117,12 +121,22 @@ export class ReadinessEngine {
         recommendation: recommend({ environment }),
       };
     }
-    const found = await this.findCandidates(entity, entityRef, current);
-    const candidates = await Promise.all(
-      found.map(candidate =>
-        this.candidateReadiness(entity, entityRef, current, candidate),
+    const [candidates, health] = await Promise.all([
+      this.findCandidates(entity, entityRef, current).then(found =>
+        Promise.all(
+          found.map(candidate =>
+            this.candidateReadiness(entity, entityRef, current, candidate),
+          ),
+        ),
       ),
-    );
+      this.options.health?.read({
+        entity,
+        entityRef,
+        environment,
+        current,
+        stable,
+      }),
+    ]);
     const best = bestCandidate(candidates);
     return {
       environment,
@@ -132,7 +146,14 @@ export class ReadinessEngine {
       reasons: best?.reasons ?? [
         `No earlier successful deployment in ${environment}: nothing to go back to`,
       ],
-      recommendation: recommend({ environment, current, stable, best }),
+      recommendation: recommendWithHealth({
+        environment,
+        current,
+        stable,
+        best,
+        health,
+      }),
+      ...(health ? { health } : {}),
     };
   }
 

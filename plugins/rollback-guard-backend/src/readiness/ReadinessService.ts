@@ -34,6 +34,16 @@ export class ReadinessService {
       catalog: CatalogApi;
       auth: AuthService;
       logger: LoggerService;
+      /** Runs after each computation, e.g. halt-and-ask on failing health. */
+      afterCompute?: (
+        entity: Entity,
+        snapshot: ReadinessSnapshot,
+      ) => Promise<void>;
+      /**
+       * A refresh within this long of the last computation returns that
+       * one: people pressing the button cannot make the checks run hot.
+       */
+      refreshMinIntervalMs?: number;
     },
   ) {}
 
@@ -61,6 +71,14 @@ export class ReadinessService {
     if (stored) {
       return stored;
     }
+    return this.computeShared(entity, ref);
+  }
+
+  /** Computes once for all the callers that ask while it runs. */
+  private computeShared(
+    entity: Entity,
+    ref: string,
+  ): Promise<ReadinessSnapshot> {
     let computing = this.computing.get(ref);
     if (!computing) {
       computing = this.computeAndSave(entity, ref).finally(() =>
@@ -79,7 +97,11 @@ export class ReadinessService {
     await this.options.store.discardSnapshot(entityRef);
   }
 
-  /** Runs the checks again now. */
+  /**
+   * Runs the checks again now, for someone who may see the entity; joins a
+   * computation already running, and returns the stored snapshot when it
+   * is younger than the minimum interval.
+   */
   async refresh(
     entityRef: string,
     credentials: BackstageCredentials,
@@ -88,7 +110,16 @@ export class ReadinessService {
       entityRef,
       credentials,
     );
-    return this.computeAndSave(entity, ref);
+    const running = this.computing.get(ref);
+    if (running) return running;
+    const minInterval = this.options.refreshMinIntervalMs ?? 0;
+    if (minInterval > 0) {
+      const stored = await this.options.store.getSnapshot(ref);
+      if (stored && Date.now() - Date.parse(stored.computedAt) < minInterval) {
+        return stored;
+      }
+    }
+    return this.computeShared(entity, ref);
   }
 
   /**
@@ -150,6 +181,7 @@ export class ReadinessService {
   ): Promise<ReadinessSnapshot> {
     const snapshot = await this.options.engine.compute(entity, ref);
     await this.options.store.saveSnapshot(snapshot);
+    await this.options.afterCompute?.(entity, snapshot);
     return snapshot;
   }
 }

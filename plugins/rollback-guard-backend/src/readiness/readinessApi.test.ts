@@ -104,6 +104,8 @@ describe('readiness', () => {
           data: {
             rollbackGuard: {
               readiness: {
+                // Every refresh here runs the checks again.
+                refreshMinIntervalSeconds: 0,
                 checkTimeoutMs: 200,
                 // The built-in registry checks have their own tests.
                 disabledChecks: [

@@ -1,4 +1,9 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -9,35 +14,40 @@ import {
 } from '@rollback-guard/plugin-rollback-guard-common';
 import {
   deploymentId,
-  parseInput,
   recordDeploymentBody,
   stateChangeBody,
 } from '../ledger/schemas';
-import { ActionService } from '../actions/ActionService';
+import { environmentName, parseInput, plainText } from '../lib/input';
+import { ActionService, RateLimitedError } from '../actions/ActionService';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { RolloutService } from './RolloutService';
 import { SummaryService } from './SummaryService';
 
-const entityQuery = z.object({
-  entityRef: z
-    .string({
-      required_error: 'is required, e.g. component:default/payments-api',
-    })
-    .min(1, 'is required, e.g. component:default/payments-api'),
-});
+const entityRefField = z
+  .string({
+    required_error: 'is required, e.g. component:default/payments-api',
+  })
+  .min(1, 'is required, e.g. component:default/payments-api')
+  .max(512, 'must be at most 512 characters');
+
+const entityQuery = z.object({ entityRef: entityRefField });
 
 const actionKind = z.enum(ACTION_KINDS as [ActionKind, ...ActionKind[]]);
 
 const actionRequestBody = z
   .object({
-    entityRef: z.string().min(1),
-    environment: z.string().min(1),
+    entityRef: entityRefField,
+    environment: environmentName,
     kind: actionKind,
-    targetVersion: z.string().min(1).max(128).optional(),
-    reason: z.string().trim().min(1, 'is required: say why').max(2000),
-    idempotencyKey: z.string().min(1).max(128),
+    targetVersion: plainText(128).pipe(z.string().min(1)).optional(),
+    reason: plainText(2000).pipe(
+      z.string().trim().min(1, 'is required: say why'),
+    ),
+    idempotencyKey: plainText(128).pipe(z.string().min(1)),
     override: z
-      .object({ justification: z.string().trim().min(1).max(2000) })
+      .object({
+        justification: plainText(2000).pipe(z.string().trim().min(1)),
+      })
       .strict()
       .optional(),
   })
@@ -45,18 +55,45 @@ const actionRequestBody = z
 
 const decisionBody = z
   .object({
-    entityRef: z.string().min(1),
-    environment: z.string().min(1),
+    entityRef: entityRefField,
+    environment: environmentName,
     kind: actionKind,
-    comment: z.string().max(2000).optional(),
+    comment: plainText(2000).optional(),
+  })
+  .strict();
+
+const retryBody = decisionBody
+  .extend({
+    /**
+     * The last attempt may have reached the target (it timed out or the
+     * connection broke after sending): the person retrying says they
+     * checked that it did not run.
+     */
+    confirmMayHaveRun: z.boolean().optional(),
   })
   .strict();
 
 const historyQuery = entityQuery.extend({
-  environment: z.string().min(1).optional(),
+  environment: environmentName.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).optional(),
 });
+
+/** The body limit of every route but the ledger's. */
+const SMALL_BODY_LIMIT = '64kb';
+
+/** 403 unless the service is one configuration lets write the ledger. */
+function assertLedgerWriter(
+  credentials: BackstageCredentials<BackstageServicePrincipal>,
+  writers: string[] | undefined,
+) {
+  const { subject } = credentials.principal;
+  if (writers && !writers.includes(subject)) {
+    throw new NotAllowedError(
+      `${subject} may not write the Rollback Guard ledger; list it in rollbackGuard.ledger.writers`,
+    );
+  }
+}
 
 /**
  * The HTTP API under /api/rollback-guard, documented in
@@ -71,8 +108,13 @@ export async function createRouter(options: {
   ledgerService: LedgerService;
   readinessService: ReadinessService;
   actionService: ActionService;
-  /** Request bodies larger than this are refused with 413. */
+  /** Ledger bodies (with their evidence) larger than this are refused with 413. */
   maxBodyBytes: number;
+  /**
+   * The service subjects that may write the ledger, e.g.
+   * `external:example-ci`; undefined lets every service principal write.
+   */
+  ledgerWriters?: string[];
 }): Promise<express.Router> {
   const {
     httpAuth,
@@ -83,7 +125,14 @@ export async function createRouter(options: {
     actionService,
   } = options;
   const router = Router();
-  router.use(express.json({ limit: options.maxBodyBytes }));
+  // Each route reads at most what it needs: only the ledger takes evidence.
+  const small = express.json({ limit: SMALL_BODY_LIMIT });
+  const large = express.json({ limit: options.maxBodyBytes });
+
+  const ledgerWriter = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    assertLedgerWriter(credentials, options.ledgerWriters);
+  };
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -113,18 +162,28 @@ export async function createRouter(options: {
     res.json(await readinessService.getSnapshot(entityRef, credentials));
   });
 
-  router.post('/readiness/refresh', async (req, res) => {
+  router.post('/readiness/refresh', small, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { entityRef } = parseInput(entityQuery, req.body, 'body');
     res.json(await readinessService.refresh(entityRef, credentials));
   });
 
   // Actions are people's decisions: only user principals.
-  router.post('/actions', async (req, res) => {
+  router.post('/actions', small, async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseInput(actionRequestBody, req.body, 'body');
-    const { action, created } = await actionService.request(body, credentials);
-    res.status(created ? 201 : 200).json(action);
+    try {
+      const { action, created } = await actionService.request(
+        body,
+        credentials,
+      );
+      res.status(created ? 201 : 200).json(action);
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      throw error;
+    }
   });
 
   router.get('/actions', async (req, res) => {
@@ -151,7 +210,7 @@ export async function createRouter(options: {
   });
 
   for (const decision of ['approve', 'reject'] as const) {
-    router.post(`/actions/:id/${decision}`, async (req, res) => {
+    router.post(`/actions/:id/${decision}`, small, async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const body = parseInput(decisionBody, req.body, 'body');
       res.json(
@@ -165,17 +224,14 @@ export async function createRouter(options: {
   }
 
   // A new, audited attempt at a failed execution; never automatic.
-  router.post('/actions/:id/retry', async (req, res) => {
+  router.post('/actions/:id/retry', small, async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { entityRef, environment, kind } = parseInput(
-      decisionBody,
-      req.body,
-      'body',
-    );
+    const { entityRef, environment, kind, comment, confirmMayHaveRun } =
+      parseInput(retryBody, req.body, 'body');
     res.json(
       await actionService.retry(
         req.params.id,
-        { entityRef, environment, kind },
+        { entityRef, environment, kind, comment, confirmMayHaveRun },
         credentials,
       ),
     );
@@ -189,15 +245,15 @@ export async function createRouter(options: {
 
   // The ledger is written by CI, which authenticates as a service (an
   // external access token); people cannot write it.
-  router.post('/ledger/deployments', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+  router.post('/ledger/deployments', large, async (req, res) => {
+    await ledgerWriter(req);
     const body = parseInput(recordDeploymentBody, req.body, 'body');
     const { deployment, created } = await ledgerService.recordDeployment(body);
     res.status(created ? 201 : 200).json(deployment);
   });
 
-  router.post('/ledger/deployments/:id/state', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+  router.post('/ledger/deployments/:id/state', small, async (req, res) => {
+    await ledgerWriter(req);
     const id = parseInput(deploymentId, req.params.id, 'path.id');
     const body = parseInput(stateChangeBody, req.body, 'body');
     res.json(await ledgerService.changeState(id, body));

@@ -103,7 +103,13 @@ export interface RollbackGuardApi {
   /** Rejects someone else's request. */
   rejectAction(input: ActionDecisionInput): Promise<ActionRequest>;
   /** Runs a failed request again, as a new attempt. */
-  retryAction(target: ActionTarget): Promise<ActionRequest>;
+  /**
+   * A new attempt at a failed action. When the last attempt may have run
+   * (`mayHaveRun`), the person confirms they checked that it did not.
+   */
+  retryAction(
+    target: ActionTarget & { confirmMayHaveRun?: boolean },
+  ): Promise<ActionRequest>;
   /**
    * Who must approve the entity's actions: configuration, refined by the
    * entity's `rollback-guard/approvals` annotation as far as configuration

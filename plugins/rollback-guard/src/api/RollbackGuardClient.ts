@@ -96,7 +96,9 @@ export class RollbackGuardClient implements RollbackGuardApi {
     return this.decide('reject', input);
   }
 
-  async retryAction(target: ActionTarget): Promise<ActionRequest> {
+  async retryAction(
+    target: ActionTarget & { confirmMayHaveRun?: boolean },
+  ): Promise<ActionRequest> {
     const { id, ...body } = target;
     return this.request<ActionRequest>(
       `/actions/${encodeURIComponent(id)}/retry`,

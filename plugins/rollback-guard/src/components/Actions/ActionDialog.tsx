@@ -29,6 +29,7 @@ import { rollbackGuardApiRef } from '../../api';
 import { Age, DeploymentStateLabel, Version } from '../DeploymentParts';
 import { RiskBadge } from '../RiskBadge';
 import { errorMessage } from '../RollbackGuardStates';
+import { PermissivePolicyWarning } from './PermissivePolicyWarning';
 import { ActionStatusChip } from './ActionStatusChip';
 import {
   allowedKinds,
@@ -191,9 +192,10 @@ function WhoApproves(props: {
       </Typography>
     );
   }
-  const { approvals, notes } = policy.value;
+  const { approvals, notes, anyoneMayApprove } = policy.value;
   return (
     <>
+      {anyoneMayApprove && <PermissivePolicyWarning />}
       <Typography variant="body2" component="p">
         <strong>{approvalText(kind, risk, approvals)}</strong>. Nobody approves
         their own request.

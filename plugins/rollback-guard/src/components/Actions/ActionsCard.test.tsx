@@ -334,6 +334,40 @@ describe('ActionsCard', () => {
     );
   });
 
+  it('asks for a confirmation before retrying an attempt that may have run', async () => {
+    const mocks = loaded();
+    mocks.listActions.mockResolvedValue({
+      items: [
+        {
+          ...FAILED,
+          mayHaveRun: true,
+          outcome: 'May have run: deploy did not answer within 5000 ms',
+        },
+      ],
+    });
+    mocks.retryAction.mockResolvedValue({ ...FAILED, status: 'executing' });
+    await renderTab(mocks.api);
+    await findRequests();
+    const failed = request('Roll forward production to 1.5.1');
+    const retry = within(failed).getByRole('button', { name: 'Retry' });
+    expect(retry).toBeDisabled();
+
+    await userEvent.click(
+      within(failed).getByRole('checkbox', {
+        name: /The last attempt may have run: I checked the target/,
+      }),
+    );
+    await userEvent.click(retry);
+
+    expect(mocks.retryAction).toHaveBeenCalledWith({
+      id: 'a-failed',
+      entityRef: ENTITY_REF,
+      environment: 'production',
+      kind: 'roll-forward',
+      confirmMayHaveRun: true,
+    });
+  });
+
   it('shows a failed retry', async () => {
     const mocks = loaded();
     mocks.retryAction.mockRejectedValue(

@@ -3,7 +3,9 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Box,
   Button,
+  Checkbox,
   Divider,
+  FormControlLabel,
   List,
   ListItem,
   TextField,
@@ -69,6 +71,7 @@ function RequestControls(props: {
   const { action, onChanged } = props;
   const api = useApi(rollbackGuardApiRef);
   const [comment, setComment] = useState('');
+  const [checked, setChecked] = useState(false);
   const target = {
     id: action.id,
     entityRef: action.entityRef,
@@ -120,13 +123,35 @@ function RequestControls(props: {
         </Box>
       )}
       {action.status === 'failed' && (
-        <Button
-          variant="outlined"
-          disabled={busy}
-          onClick={() => run(() => api.retryAction(target), 'Could not retry')}
-        >
-          Retry
-        </Button>
+        <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8}>
+          {action.mayHaveRun && (
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={checked}
+                  onChange={event => setChecked(event.target.checked)}
+                />
+              }
+              label="The last attempt may have run: I checked the target, and it did not"
+            />
+          )}
+          <Button
+            variant="outlined"
+            disabled={busy || (action.mayHaveRun && !checked)}
+            onClick={() =>
+              run(
+                () =>
+                  api.retryAction({
+                    ...target,
+                    ...(action.mayHaveRun ? { confirmMayHaveRun: true } : {}),
+                  }),
+                'Could not retry',
+              )
+            }
+          >
+            Retry
+          </Button>
+        </Box>
       )}
       {failure && (
         <Box mt={1}>

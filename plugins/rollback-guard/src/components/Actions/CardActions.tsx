@@ -1,4 +1,8 @@
 import { Link } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import { rollbackGuardApiRef } from '../../api';
+import { PermissivePolicyWarning } from './PermissivePolicyWarning';
 import { Box, Typography } from '@material-ui/core';
 import {
   ActionRequest,
@@ -47,6 +51,12 @@ export function CardActions(props: {
   onChanged: () => void;
 }) {
   const { entityRef, snapshot, actions, onChanged } = props;
+  const api = useApi(rollbackGuardApiRef);
+  // Only to say when the permission policy lets anyone approve.
+  const policy = useAsync(
+    () => api.getActionPolicy(entityRef),
+    [api, entityRef],
+  );
   const now = Date.now();
   const open = openRequests(actions.value ?? [], now);
   const deployed = snapshot?.environments.filter(e => e.current) ?? [];
@@ -58,6 +68,7 @@ export function CardActions(props: {
       <Typography variant="subtitle2" component="h3">
         Actions
       </Typography>
+      {policy.value?.anyoneMayApprove && <PermissivePolicyWarning />}
       {actions.error && (
         <InlineError
           title="Could not load the action requests"

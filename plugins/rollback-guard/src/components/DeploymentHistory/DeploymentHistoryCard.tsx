@@ -34,7 +34,7 @@ const COLUMNS = [
   'Environment',
   'Version',
   'Strategy',
-  'Triggered by',
+  'Triggered by (as CI reported)',
   'Duration',
   'Outcome',
 ];

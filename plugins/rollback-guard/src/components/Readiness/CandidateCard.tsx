@@ -152,7 +152,10 @@ export function CandidateCard(props: {
         <Typography variant="body2" color="textSecondary">
           Deployed {formatTimestamp(candidate.startedAt)} (
           <Age iso={candidate.startedAt} now={props.now} />)
-          {candidate.triggeredBy ? ` by ${candidate.triggeredBy}` : ''}
+          {/* What CI reported, not a signed-in person: shown as its words. */}
+          {candidate.triggeredBy
+            ? `; CI says triggered by "${candidate.triggeredBy}"`
+            : ''}
         </Typography>
         <ul className={classes.reasons} aria-label="Reasons">
           {reasons.map(reason => (

@@ -16,6 +16,7 @@ import { ActionButton } from '../Actions';
 import { ReadinessState } from '../../hooks/useReadiness';
 import { Age, DeploymentStateLabel, Version } from '../DeploymentParts';
 import { formatTimestamp } from '../format';
+import { HealthPanel } from '../Health';
 import { RiskBadge } from '../RiskBadge';
 import { FetchStates, InlineError } from '../RollbackGuardStates';
 import { CandidateCard } from './CandidateCard';
@@ -61,6 +62,9 @@ function EnvironmentSection(props: {
           <RecommendationText recommendation={recommendation} />
         </Typography>
       </Box>
+      {props.readiness.health && (
+        <HealthPanel health={props.readiness.health} />
+      )}
       {candidates.length === 0 ? (
         <Typography variant="body2" color="textSecondary">
           <strong>No candidate to go back to.</strong> {reasons.join('. ')}

@@ -7,6 +7,7 @@ const ACTIONS: Record<RecommendedAction, string> = {
   'roll-back': 'Roll back',
   'roll-forward': 'Roll forward',
   pause: 'Pause',
+  abort: 'Abort',
   'fail-back': 'Fail back',
   'do-nothing': 'Do nothing',
 };

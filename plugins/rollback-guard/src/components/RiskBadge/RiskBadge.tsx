@@ -12,7 +12,8 @@ const COLORS: Record<Risk, { background: string; color: string }> = {
 /** For a risk this frontend does not know yet (a newer backend). */
 const UNKNOWN_COLORS = { background: '#616161', color: '#ffffff' };
 
-const useStyles = makeStyles(theme => ({
+/** The look of a compact colored label, shared with the health verdict. */
+export const useBadgeStyles = makeStyles(theme => ({
   badge: {
     display: 'inline-block',
     padding: theme.spacing(0.25, 1),
@@ -39,7 +40,7 @@ export function RiskBadge(props: {
   /** Why, shown as a tooltip, e.g. the heaviest reason. */
   title?: string;
 }) {
-  const classes = useStyles();
+  const classes = useBadgeStyles();
   const colors = COLORS[props.risk] ?? UNKNOWN_COLORS;
   return (
     <span

@@ -807,6 +807,32 @@ describe('RollbackGuardCard', () => {
       ).toBeInTheDocument();
     });
 
+    it('says when the permission policy lets anyone approve, on the card and in the dialog', async () => {
+      const { api } = loaded();
+      (
+        api.getActionPolicy as jest.MockedFunction<
+          RollbackGuardApi['getActionPolicy']
+        >
+      ).mockResolvedValue({
+        ...(await api.getActionPolicy(ENTITY_REF)),
+        anyoneMayApprove: true,
+      });
+      await renderCard(api);
+      const actions = await screen.findByRole('region', { name: 'Actions' });
+      expect(await within(actions).findByRole('alert')).toHaveTextContent(
+        'permission policy lets anyone approve actions',
+      );
+      await userEvent.click(
+        within(actions).getByRole('button', { name: 'Act on production…' }),
+      );
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Act on production',
+      });
+      expect(
+        await within(dialog).findByText(/approvals prove nothing here/),
+      ).toBeInTheDocument();
+    });
+
     it('offers no action where nothing is deployed', async () => {
       const { api } = loaded(
         validSummary,

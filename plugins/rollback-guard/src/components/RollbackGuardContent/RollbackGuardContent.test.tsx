@@ -764,7 +764,8 @@ describe('RollbackGuardContent', () => {
         'Fix: Rebuild 1.4.0 from its commit and push it again',
       );
       expect(within(old).getByText('sha256:77b1e0')).toBeInTheDocument();
-      expect(old).toHaveTextContent('by alice');
+      // What CI said, never presented as a signed-in person.
+      expect(old).toHaveTextContent('CI says triggered by "alice"');
     });
 
     it('says so, with the reason, for an environment with no candidate', async () => {

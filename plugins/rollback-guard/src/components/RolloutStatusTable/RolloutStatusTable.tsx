@@ -12,6 +12,7 @@ import {
   StrategyChip,
   Version,
 } from '../DeploymentParts';
+import { HealthVerdictBadge } from '../Health';
 import { RiskBadge } from '../RiskBadge';
 
 /** One environment of a rollout status. */
@@ -73,6 +74,11 @@ function EnvironmentRow(props: {
           )}
           <TableCell>
             <DeploymentStateLabel state={current.state} />
+            {readiness?.health && (
+              <Box mt={0.5}>
+                <HealthVerdictBadge health={readiness.health} />
+              </Box>
+            )}
             {compact && (
               <Typography
                 variant="caption"

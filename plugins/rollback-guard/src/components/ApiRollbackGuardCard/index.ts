@@ -1,0 +1,1 @@
+export { ApiRollbackGuardCard, apiRollbacks } from './ApiRollbackGuardCard';

@@ -1,0 +1,3 @@
+export { HealthPanel } from './HealthPanel';
+export { HealthVerdictBadge } from './HealthVerdictBadge';
+export { SignalChart } from './SignalChart';
