@@ -34,6 +34,10 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// The Rollback Guard actions: rollback-guard:annotate, :readiness, :request-action
+backend.add(
+  import('@rollback-guard/plugin-scaffolder-backend-module-rollback-guard'),
+);
 
 // notifications and signals
 backend.add(import('@backstage/plugin-notifications-backend'));

@@ -36,16 +36,29 @@ export class EntityReader {
     private readonly options: { catalog: CatalogApi; auth: AuthService },
   ) {}
 
+  /**
+   * A person reads the catalog as themselves. A service (CI) reads it as
+   * this plugin, as the ledger does: an external access token limited to
+   * this plugin cannot be delegated to the catalog.
+   */
+  private async catalogToken(credentials: BackstageCredentials) {
+    const { auth } = this.options;
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: auth.isPrincipal(credentials, 'service')
+        ? await auth.getOwnServiceCredentials()
+        : credentials,
+      targetPluginId: 'catalog',
+    });
+    return token;
+  }
+
   /** The entity, or a NotFoundError naming it; InputError for a malformed ref. */
   async getEntity(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<{ entity: Entity; entityRef: string }> {
     const ref = parseClientEntityRef(entityRef);
-    const { token } = await this.options.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: 'catalog',
-    });
+    const token = await this.catalogToken(credentials);
     const entity = await this.options.catalog.getEntityByRef(ref, { token });
     if (!entity) {
       throw new NotFoundError(
@@ -77,10 +90,7 @@ export class EntityReader {
     if (entityRefs.length === 0) {
       return [];
     }
-    const { token } = await this.options.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: 'catalog',
-    });
+    const token = await this.catalogToken(credentials);
     const { items } = await this.options.catalog.getEntitiesByRefs(
       { entityRefs, ...(fields ? { fields } : {}) },
       { token },
