@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-// The backend plugin's own test registry harness: test code sharing test
-// code, not a runtime dependency between packages.
+// The real OCI registry harness the backend's tests use.
 import {
   registryAvailable,
   startTestRegistry,
