@@ -100,7 +100,8 @@ export interface Config {
       checkTimeoutMs?: number;
       /**
        * Ids of checks not to run, e.g. `registry-credentials` where images
-       * are public. Built in: `artifact-availability`, `registry-credentials`.
+       * are public. Checks come with modules; naming one that is not
+       * installed stops the backend at start.
        */
       disabledChecks?: string[];
       /**

@@ -1,41 +1,8 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import {
-  ActionExecutor,
-  DeploymentProvider,
-  ReadinessCheck,
-  rollbackGuardActionsExtensionPoint,
-  rollbackGuardChecksExtensionPoint,
-  rollbackGuardProvidersExtensionPoint,
-} from '@rollback-guard/plugin-rollback-guard-node';
+import { createTestModule } from '@rollback-guard/plugin-rollback-guard-node/testUtils';
 
 /**
- * A backend module that adds providers and checks through the plugin's
- * extension points, as a third-party module would.
+ * A backend module that adds providers, checks and executors through the
+ * plugin's extension points, as a third-party module would: the one module
+ * authors get from `@rollback-guard/plugin-rollback-guard-node/testUtils`.
  */
-export function testModule(
-  moduleId: string,
-  add: {
-    providers?: DeploymentProvider[];
-    checks?: ReadinessCheck[];
-    executors?: ActionExecutor[];
-  },
-) {
-  return createBackendModule({
-    pluginId: 'rollback-guard',
-    moduleId,
-    register(env) {
-      env.registerInit({
-        deps: {
-          providers: rollbackGuardProvidersExtensionPoint,
-          checks: rollbackGuardChecksExtensionPoint,
-          actions: rollbackGuardActionsExtensionPoint,
-        },
-        async init({ providers, checks, actions }) {
-          add.providers?.forEach(provider => providers.addProvider(provider));
-          add.checks?.forEach(check => checks.addCheck(check));
-          add.executors?.forEach(executor => actions.addExecutor(executor));
-        },
-      });
-    },
-  });
-}
+export const testModule = createTestModule;

@@ -219,14 +219,7 @@ describe('the Rollback Guard scaffolder actions', () => {
             catalog: {
               rules: [{ allow: ['Component', 'Template', 'Location'] }],
             },
-            rollbackGuard: {
-              readiness: {
-                disabledChecks: [
-                  'artifact-availability',
-                  'registry-credentials',
-                ],
-              },
-            },
+            rollbackGuard: {},
           },
         }),
       ],
