@@ -108,7 +108,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
         checks.disable(settings.readiness.disabledChecks);
 
         const catalog = new CatalogClient({ discoveryApi: discovery });
-        const entities = new EntityReader({ catalog, auth });
+        const entities = new EntityReader({ catalog, auth, permissions });
         const rolloutService = new RolloutService({
           entities,
           providers,

@@ -1,7 +1,9 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 import knexFactory from 'knex';
 import fs from 'node:fs';
@@ -11,11 +13,13 @@ import request from 'supertest';
 import {
   ENTITY,
   requestBody,
+  fakeCatalog,
   startActionsBackend,
   startWebhookReceiver,
   userHeader as user,
   testModule,
 } from '@internal/rollback-guard-test-harness';
+import { rollbackGuardPlugin } from '../plugin';
 import {
   ActionExecutionRequest,
   DeploymentProvider,
@@ -544,5 +548,44 @@ describe('providers can act', () => {
     ]);
     expect(receiver.received).toHaveLength(0);
     await receiver.close();
+  });
+});
+
+describe('what a service may read', () => {
+  // A request without a token carries these credentials; the real
+  // permission client decides a service's access by its restrictions.
+  const readAs = async (restrictions: { permissionNames: string[] }) => {
+    const { server } = await startTestBackend({
+      features: [
+        rollbackGuardPlugin,
+        fakeCatalog(),
+        permissionsServiceFactory,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.service(
+            'external:dashboard',
+            restrictions,
+          ),
+        }),
+        mockServices.rootConfig.factory({
+          data: { permission: { enabled: true } },
+        }),
+      ],
+    });
+    return request(server)
+      .get('/api/rollback-guard/summary')
+      .query({ entityRef: ENTITY });
+  };
+
+  it('reads only the entities its configured access allows', async () => {
+    expect(
+      (await readAs({ permissionNames: ['catalog.entity.read'] })).status,
+    ).toBe(200);
+    const refused = await readAs({
+      permissionNames: ['rollback-guard.action.request'],
+    });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.message).toBe(
+      `No entity ${ENTITY} in the catalog`,
+    );
   });
 });

@@ -1,7 +1,10 @@
 import {
   AuthService,
   BackstageCredentials,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogApi } from '@backstage/catalog-client';
 import {
   CompoundEntityRef,
@@ -33,8 +36,42 @@ export function parseClientEntityRef(entityRef: string): CompoundEntityRef {
  */
 export class EntityReader {
   constructor(
-    private readonly options: { catalog: CatalogApi; auth: AuthService },
+    private readonly options: {
+      catalog: CatalogApi;
+      auth: AuthService;
+      /**
+       * Checks a service principal's own access restrictions (its configured
+       * `accessRestrictions`) before the plugin reads on its behalf.
+       */
+      permissions?: PermissionsService;
+    },
   ) {}
+
+  /**
+   * A service (CI) reads through this plugin only what its configured access
+   * allows: the entity read permission, decided by its access restrictions.
+   */
+  private async serviceMayRead(
+    credentials: BackstageCredentials,
+    entityRefs: string[],
+  ): Promise<Set<string>> {
+    const { auth, permissions } = this.options;
+    if (!permissions || !auth.isPrincipal(credentials, 'service')) {
+      return new Set(entityRefs);
+    }
+    const decisions = await permissions.authorize(
+      entityRefs.map(resourceRef => ({
+        permission: catalogEntityReadPermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return new Set(
+      entityRefs.filter(
+        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+      ),
+    );
+  }
 
   /**
    * A person reads the catalog as themselves. A service (CI) reads it as
@@ -58,8 +95,14 @@ export class EntityReader {
     credentials: BackstageCredentials,
   ): Promise<{ entity: Entity; entityRef: string }> {
     const ref = parseClientEntityRef(entityRef);
+    const allowed = await this.serviceMayRead(credentials, [
+      stringifyEntityRef(ref),
+    ]);
     const token = await this.catalogToken(credentials);
-    const entity = await this.options.catalog.getEntityByRef(ref, { token });
+    const entity =
+      allowed.size > 0
+        ? await this.options.catalog.getEntityByRef(ref, { token })
+        : undefined;
     if (!entity) {
       throw new NotFoundError(
         `No entity ${stringifyEntityRef(ref)} in the catalog`,
@@ -87,12 +130,15 @@ export class EntityReader {
     credentials: BackstageCredentials,
     fields?: string[],
   ): Promise<Entity[]> {
-    if (entityRefs.length === 0) {
+    const allowed = [
+      ...(await this.serviceMayRead(credentials, entityRefs)).values(),
+    ];
+    if (allowed.length === 0) {
       return [];
     }
     const token = await this.catalogToken(credentials);
     const { items } = await this.options.catalog.getEntitiesByRefs(
-      { entityRefs, ...(fields ? { fields } : {}) },
+      { entityRefs: allowed, ...(fields ? { fields } : {}) },
       { token },
     );
     return items.flatMap(entity => (entity ? [entity] : []));
