@@ -28,11 +28,16 @@ export function useEndedActions(entityRef: string): number {
 }
 
 /**
- * The entity's action requests and audit trail, newest first. Both are
+ * The entity's action requests and (unless `withAudit` is false, as for the
+ * card, which does not show it) its audit trail, newest first. Both are
  * fetched again whenever the backend signals that an action changed (when
  * the app has signals), and on `refresh`, after one's own action.
  */
-export function useActions(entityRef: string) {
+export function useActions(
+  entityRef: string,
+  options: { withAudit?: boolean } = {},
+) {
+  const withAudit = options.withAudit ?? true;
   const api = useApi(rollbackGuardApiRef);
   const { lastSignal } = useSignal(actionsChannel(entityRef));
   const [refreshes, setRefreshes] = useState(0);
@@ -44,8 +49,9 @@ export function useActions(entityRef: string) {
     [api, entityRef, lastSignal, refreshes],
   );
   const audit = useAsyncRetry(
-    async () => (await api.getAuditTrail(entityRef)).items,
-    [api, entityRef, lastSignal, refreshes],
+    async () =>
+      withAudit ? (await api.getAuditTrail(entityRef)).items : undefined,
+    [api, entityRef, withAudit, lastSignal, refreshes],
   );
   return { actions, audit, refresh };
 }

@@ -783,6 +783,8 @@ describe('RollbackGuardCard', () => {
       const { api } = loaded();
       await renderCard(api);
       const actions = await screen.findByRole('region', { name: 'Actions' });
+      // The card shows no audit trail, so it does not fetch one.
+      expect(api.getAuditTrail).not.toHaveBeenCalled();
       const buttons = within(actions)
         .getAllByRole('button')
         .map(b => b.textContent);

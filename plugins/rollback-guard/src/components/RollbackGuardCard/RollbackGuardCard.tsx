@@ -37,7 +37,9 @@ export function RollbackGuardCard() {
   const state = useRollbackGuardOverview();
   // Fetched alongside the overview; when it fails, the rollout still shows.
   const readiness = useReadiness(state.entityRef);
-  const { actions, refresh } = useActions(state.entityRef);
+  const { actions, refresh } = useActions(state.entityRef, {
+    withAudit: false,
+  });
   return (
     <InfoCard title="Rollback Guard">
       <OverviewStates {...state}>
