@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * Rollback Guard backend configuration.
@@ -15,8 +17,13 @@ export interface Config {
      * that takes longer makes its part of the answer `unknown`.
      *
      * @default 5000
+     * @deprecated Use `providerTimeout`, a Backstage duration.
      */
     providerTimeoutMs?: number;
+    /**
+     * How long each provider may take to answer, e.g. { seconds: 5 }. Default: 5 s. Replaces `providerTimeoutMs`, still read with a deprecation warning.
+     */
+    providerTimeout?: HumanDuration | string;
     /**
      * Health: how the current deployment behaves (error rate, latency,
      * availability; a canary against its stable version), read from a
@@ -96,8 +103,13 @@ export interface Config {
        * `unknown`.
        *
        * @default 10000
+       * @deprecated Use `checkTimeout`, a Backstage duration.
        */
       checkTimeoutMs?: number;
+      /**
+       * How long each readiness check may take, e.g. { seconds: 10 }. Default: 10 s. Replaces `checkTimeoutMs`, still read with a deprecation warning.
+       */
+      checkTimeout?: HumanDuration | string;
       /**
        * Ids of checks not to run, e.g. `registry-credentials` where images
        * are public. Checks come with modules; naming one that is not
@@ -109,15 +121,25 @@ export interface Config {
        * minutes. The Backstage scheduler runs it on one replica at a time.
        *
        * @default 10
+       * @deprecated Use `refreshInterval`, a Backstage duration.
        */
       refreshIntervalMinutes?: number;
+      /**
+       * How often every annotated entity is computed again, e.g. { minutes: 10 }. Default: 10 min. Replaces `refreshIntervalMinutes`, still read with a deprecation warning.
+       */
+      refreshInterval?: HumanDuration | string;
       /**
        * A refresh asked for within this many seconds of the last computation
        * of an entity returns that one instead of running every check again.
        *
        * @default 10
+       * @deprecated Use `refreshMinInterval`, a Backstage duration.
        */
       refreshMinIntervalSeconds?: number;
+      /**
+       * A refresh within this long of the last computation returns it, e.g. { seconds: 10 }; zero turns it off. Default: 10 s. Replaces `refreshMinIntervalSeconds`, still read with a deprecation warning.
+       */
+      refreshMinInterval?: HumanDuration | string;
     };
     /**
      * Supervised actions: who must approve what.
@@ -128,8 +150,13 @@ export interface Config {
        * clock.
        *
        * @default 60
+       * @deprecated Use `requestTtl`, a Backstage duration.
        */
       requestTtlMinutes?: number;
+      /**
+       * How long a request waits for its approvals, e.g. { hours: 1 }. Default: 1 h. Replaces `requestTtlMinutes`, still read with a deprecation warning.
+       */
+      requestTtl?: HumanDuration | string;
       /**
        * Allow actions although the permission framework is disabled
        * (`permission.enabled` not true). Off by default: without permissions
@@ -154,8 +181,13 @@ export interface Config {
        * (or failed) by then fails, saying what the environment runs.
        *
        * @default 30
+       * @deprecated Use `verifyTimeout`, a Backstage duration.
        */
       verifyTimeoutMinutes?: number;
+      /**
+       * How long an execution may go unconfirmed, e.g. { minutes: 30 }. Default: 30 min. Replaces `verifyTimeoutMinutes`, still read with a deprecation warning.
+       */
+      verifyTimeout?: HumanDuration | string;
       /**
        * Who is notified of a request that needs approval besides the
        * entity's owners: entity refs of groups or users, e.g.
@@ -171,6 +203,10 @@ export interface Config {
         requests?: number;
         /** @default 10 */
         windowMinutes?: number;
+        /**
+         * The window of the per-person request limit, e.g. { minutes: 10 }. Default: 10 min. Replaces `windowMinutes`, still read with a deprecation warning.
+         */
+        window?: HumanDuration | string;
       };
       /**
        * Where approved actions are sent: one signed POST per attempt, never
@@ -300,8 +336,13 @@ export interface Config {
          * Deployments that started longer ago than this are removed.
          *
          * @default 365
+         * @deprecated Use `maxAge`, a Backstage duration.
          */
         maxAgeDays?: number;
+        /**
+         * Deployments that started longer ago are removed, e.g. { days: 365 }. Default: 365 days. Replaces `maxAgeDays`, still read with a deprecation warning.
+         */
+        maxAge?: HumanDuration | string;
       };
     };
   };

@@ -1,4 +1,6 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { readDuration } from './lib/durations';
 import { ActionPolicy, readActionPolicy } from './actions/policy';
 
 /**
@@ -25,7 +27,18 @@ export type RollbackGuardConfig = {
   };
 };
 
-export function readRollbackGuardConfig(config: Config): RollbackGuardConfig {
+export function readRollbackGuardConfig(
+  config: Config,
+  logger?: LoggerService,
+): RollbackGuardConfig {
+  const duration = (
+    key: string,
+    legacyKey: string,
+    unit: 'milliseconds' | 'seconds' | 'minutes' | 'days',
+    fallback: number,
+    allowZero = false,
+  ) =>
+    readDuration(config, { key, legacyKey, unit, fallback, allowZero, logger });
   const positive = (key: string, fallback: number) => {
     const value = config.getOptionalNumber(`rollbackGuard.${key}`) ?? fallback;
     if (!(value > 0)) {
@@ -38,21 +51,39 @@ export function readRollbackGuardConfig(config: Config): RollbackGuardConfig {
   return {
     defaultProvider:
       config.getOptionalString('rollbackGuard.defaultProvider') ?? 'ledger',
-    providerTimeoutMs: positive('providerTimeoutMs', 5000),
+    providerTimeoutMs: duration(
+      'providerTimeout',
+      'providerTimeoutMs',
+      'milliseconds',
+      5000,
+    ),
     readiness: {
       candidates: Math.round(positive('readiness.candidates', 3)),
-      checkTimeoutMs: positive('readiness.checkTimeoutMs', 10_000),
-      refreshIntervalMinutes: positive('readiness.refreshIntervalMinutes', 10),
+      checkTimeoutMs: duration(
+        'readiness.checkTimeout',
+        'readiness.checkTimeoutMs',
+        'milliseconds',
+        10_000,
+      ),
+      refreshIntervalMinutes: duration(
+        'readiness.refreshInterval',
+        'readiness.refreshIntervalMinutes',
+        'minutes',
+        10,
+      ),
       disabledChecks:
         config.getOptionalStringArray(
           'rollbackGuard.readiness.disabledChecks',
         ) ?? [],
-      refreshMinIntervalSeconds:
-        config.getOptionalNumber(
-          'rollbackGuard.readiness.refreshMinIntervalSeconds',
-        ) ?? 10,
+      refreshMinIntervalSeconds: duration(
+        'readiness.refreshMinInterval',
+        'readiness.refreshMinIntervalSeconds',
+        'seconds',
+        10,
+        true,
+      ),
     },
-    actions: readActionPolicy(config),
+    actions: readActionPolicy(config, logger),
     ledger: {
       maxEvidenceBytes: positive('ledger.maxEvidenceBytes', 1024 * 1024),
       writers: config.getOptionalStringArray('rollbackGuard.ledger.writers'),
@@ -61,7 +92,12 @@ export function readRollbackGuardConfig(config: Config): RollbackGuardConfig {
           'ledger.retention.maxDeploymentsPerEnvironment',
           200,
         ),
-        maxAgeDays: positive('ledger.retention.maxAgeDays', 365),
+        maxAgeDays: duration(
+          'ledger.retention.maxAge',
+          'ledger.retention.maxAgeDays',
+          'days',
+          365,
+        ),
       },
     },
   };

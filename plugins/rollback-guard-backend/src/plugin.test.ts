@@ -128,7 +128,7 @@ describe('rollbackGuardPlugin', () => {
         ],
       }),
     ).rejects.toThrow(
-      'rollbackGuard.providerTimeoutMs must be a positive number, got -1',
+      'rollbackGuard.providerTimeoutMs must be a positive duration, got -1 milliseconds',
     );
   });
 });

@@ -99,7 +99,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
         logger,
         scheduler,
       }) {
-        const settings = readRollbackGuardConfig(config);
+        const settings = readRollbackGuardConfig(config, logger);
         permissionsRegistry.addPermissions(rollbackGuardPermissions);
         const store = await DatabaseRollbackGuardStore.create({ database });
         const ledger = new LedgerProvider(store);

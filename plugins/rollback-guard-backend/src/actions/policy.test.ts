@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { policyForEntity, readActionPolicy } from './policy';
@@ -55,12 +56,34 @@ describe('readActionPolicy', () => {
   it.each([
     [{ approvals: { pause: -1 } }, 'approvals.pause must be a whole number'],
     [{ approvals: { rollBack: { low: 1.5 } } }, 'rollBack.low must be'],
-    [{ requestTtlMinutes: 0 }, 'requestTtlMinutes must be a positive number'],
+    [{ requestTtlMinutes: 0 }, 'requestTtlMinutes must be a positive duration'],
+    [{ requestTtl: { minutes: 0 } }, 'requestTtl must be a positive duration'],
+    [{ requestTtl: 'soon' }, 'requestTtl must be a duration such as'],
     [{ verifyTimeoutMinutes: -1 }, 'verifyTimeoutMinutes must be a positive'],
     [{ entityRefinement: 'looser' }, 'must be one of none, stricter, any'],
     [{ notifyApprovers: ['sre on call'] }, 'is not an entity ref'],
   ])('refuses %j', (actions, message) => {
     expect(() => policy(actions)).toThrow(message);
+  });
+
+  it('reads durations as Backstage durations, and the old keys with a warning', () => {
+    expect(policy({ requestTtl: { hours: 2 } }).requestTtlSeconds).toBe(7200);
+    expect(policy({ verifyTimeout: 'PT45M' }).verifyTimeoutSeconds).toBe(2700);
+    expect(
+      policy({ rateLimit: { window: { minutes: 5 } } }).rateLimit.windowSeconds,
+    ).toBe(300);
+    const logger = mockServices.logger.mock();
+    const legacy = readActionPolicy(
+      new ConfigReader({
+        permission: { enabled: true },
+        rollbackGuard: { actions: { requestTtlMinutes: 15 } },
+      }),
+      logger,
+    );
+    expect(legacy.requestTtlSeconds).toBe(900);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'rollbackGuard.actions.requestTtlMinutes is deprecated; write rollbackGuard.actions.requestTtl: { minutes: 15 }',
+    );
   });
 
   it('reads the approvers to notify as entity refs', () => {

@@ -1,4 +1,6 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { readDuration } from '../lib/durations';
 import {
   Entity,
   parseEntityRef,
@@ -45,7 +47,10 @@ const CONFIG_KEYS: Record<ApprovalRule, [string, number]> = {
 
 const REFINEMENTS: EntityRefinement[] = ['none', 'stricter', 'any'];
 
-export function readActionPolicy(config: Config): ActionPolicy {
+export function readActionPolicy(
+  config: Config,
+  logger?: LoggerService,
+): ActionPolicy {
   const approvals = {} as Record<ApprovalRule, number>;
   for (const rule of APPROVAL_RULES) {
     const [key, fallback] = CONFIG_KEYS[rule];
@@ -59,21 +64,20 @@ export function readActionPolicy(config: Config): ActionPolicy {
     }
     approvals[rule] = Math.max(MIN_APPROVALS[rule], value);
   }
-  const ttlMinutes =
-    config.getOptionalNumber('rollbackGuard.actions.requestTtlMinutes') ?? 60;
-  if (!(ttlMinutes > 0)) {
-    throw new Error(
-      `rollbackGuard.actions.requestTtlMinutes must be a positive number, got ${ttlMinutes}`,
-    );
-  }
-  const verifyMinutes =
-    config.getOptionalNumber('rollbackGuard.actions.verifyTimeoutMinutes') ??
-    30;
-  if (!(verifyMinutes > 0)) {
-    throw new Error(
-      `rollbackGuard.actions.verifyTimeoutMinutes must be a positive number, got ${verifyMinutes}`,
-    );
-  }
+  const ttlMinutes = readDuration(config, {
+    key: 'actions.requestTtl',
+    legacyKey: 'actions.requestTtlMinutes',
+    unit: 'minutes',
+    fallback: 60,
+    logger,
+  });
+  const verifyMinutes = readDuration(config, {
+    key: 'actions.verifyTimeout',
+    legacyKey: 'actions.verifyTimeoutMinutes',
+    unit: 'minutes',
+    fallback: 30,
+    logger,
+  });
   const refinement =
     config.getOptionalString('rollbackGuard.actions.entityRefinement') ??
     'stricter';
@@ -109,7 +113,13 @@ export function readActionPolicy(config: Config): ActionPolicy {
     entityRefinement: refinement as EntityRefinement,
     rateLimit: {
       requests: wholePositive(config, 'rateLimit.requests', 20),
-      windowSeconds: wholePositive(config, 'rateLimit.windowMinutes', 10) * 60,
+      windowSeconds: readDuration(config, {
+        key: 'actions.rateLimit.window',
+        legacyKey: 'actions.rateLimit.windowMinutes',
+        unit: 'seconds',
+        fallback: 600,
+        logger,
+      }),
     },
   };
 }
