@@ -26,14 +26,14 @@ import rollbackGuardPlugin, {
   rollbackGuardApprovalsPage,
   rollbackGuardEntityCard,
   rollbackGuardEntityContent,
-} from './alpha';
+} from '.';
 import {
   RollbackGuardApi,
   rollbackGuardApiRef,
   RollbackGuardClient,
-} from './api';
-import { isRollbackGuardAvailable } from './plugin';
-import { actionPolicy } from './__testUtils__/fixtures';
+} from '../api';
+import { isRollbackGuardAvailable } from '../plugin';
+import { actionPolicy } from '../__testUtils__/fixtures';
 
 function entityWith(annotations?: Record<string, string>): Entity {
   return {
@@ -258,6 +258,9 @@ describe('rollbackGuardEntityContent', () => {
     expect(tester.get(coreExtensionData.routePath)).toBe('rollback-guard');
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
       'Rollback Guard',
+    );
+    expect(tester.get(EntityContentBlueprint.dataRefs.group)).toBe(
+      'deployment',
     );
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
     expect(filter).toBeDefined();

@@ -1,0 +1,4 @@
+export {
+  rollbackGuardCandidatePickerField,
+  rollbackGuardEnvironmentPickerField,
+} from '../scaffolderFields';
