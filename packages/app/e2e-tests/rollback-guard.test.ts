@@ -12,6 +12,11 @@ function tabs(page: Page) {
   return page.getByRole('navigation', { name: 'Content navigation' });
 }
 
+/** The Rollback Guard tab, alone in the Deployment group here. */
+function rollbackGuardTab(page: Page) {
+  return tabs(page).getByText('Rollback Guard', { exact: true });
+}
+
 /** The Rollback Guard card on an entity's overview page. */
 function rollbackGuardCard(page: Page) {
   return page
@@ -42,7 +47,8 @@ test('a guest sees the Rollback Guard card and tab on an example service', async
   });
 
   // The tab.
-  await tabs(page).getByRole('link', { name: 'Rollback Guard' }).click();
+  // In the Deployment group of the entity's tabs.
+  await rollbackGuardTab(page).click();
   await expect(page).toHaveURL(/\/rollback-guard$/);
   await expect(
     page.getByText('Every rollback-guard/ annotation is valid.'),
@@ -173,9 +179,7 @@ test('an entity without annotations has neither card nor tab', async ({
   await expect(
     page.getByText('Sends order and receipt e-mails').first(),
   ).toBeVisible();
-  await expect(
-    tabs(page).getByRole('link', { name: 'Rollback Guard' }),
-  ).toHaveCount(0);
+  await expect(rollbackGuardTab(page)).toHaveCount(0);
   await expect(page.getByRole('table', { name: 'Rollout status' })).toHaveCount(
     0,
   );
