@@ -25,6 +25,13 @@ export interface Config {
      */
     providerTimeout?: HumanDuration | string;
     /**
+     * How long what the catalog showed a person is kept for their next
+     * reads, e.g. { seconds: 2 }. A person who loses sight of an entity keeps
+     * reading its Rollback Guard data for at most this long. Default: not
+     * kept; every read asks the catalog.
+     */
+    entityCacheTtl?: HumanDuration | string;
+    /**
      * Health: how the current deployment behaves (error rate, latency,
      * availability; a canary against its stable version), read from a
      * health source module such as Prometheus, with the readiness.

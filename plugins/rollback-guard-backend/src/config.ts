@@ -11,6 +11,8 @@ import { ActionPolicy, readActionPolicy } from './actions/policy';
 export type RollbackGuardConfig = {
   defaultProvider: string;
   providerTimeoutMs: number;
+  /** 0: every read asks the catalog. */
+  entityCacheTtlMs: number;
   readiness: {
     candidates: number;
     checkTimeoutMs: number;
@@ -57,6 +59,9 @@ export function readRollbackGuardConfig(
       'milliseconds',
       5000,
     ),
+    entityCacheTtlMs: config.has('rollbackGuard.entityCacheTtl')
+      ? duration('entityCacheTtl', 'entityCacheTtl', 'milliseconds', 0, true)
+      : 0,
     readiness: {
       candidates: Math.round(positive('readiness.candidates', 3)),
       checkTimeoutMs: duration(

@@ -108,7 +108,12 @@ export const rollbackGuardPlugin = createBackendPlugin({
         checks.disable(settings.readiness.disabledChecks);
 
         const catalog = new CatalogClient({ discoveryApi: discovery });
-        const entities = new EntityReader({ catalog, auth, permissions });
+        const entities = new EntityReader({
+          catalog,
+          auth,
+          permissions,
+          cacheTtlMs: settings.entityCacheTtlMs,
+        });
         const rolloutService = new RolloutService({
           entities,
           providers,

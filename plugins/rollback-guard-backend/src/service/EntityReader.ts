@@ -28,6 +28,9 @@ export function parseClientEntityRef(entityRef: string): CompoundEntityRef {
   }
 }
 
+/** The most person-and-entity reads kept at once. */
+const MAX_SHOWN = 10_000;
+
 /**
  * Reads entities from the catalog on behalf of a caller, so the catalog's own
  * permissions decide what the caller may see.
@@ -44,8 +47,30 @@ export class EntityReader {
        * `accessRestrictions`) before the plugin reads on its behalf.
        */
       permissions?: PermissionsService;
+      /**
+       * How long what a person was shown is kept, in milliseconds (0: not
+       * at all). A person who loses sight of an entity keeps reading its
+       * Rollback Guard data for at most this long; in exchange a card's
+       * reads cost one catalog read per person and entity per interval.
+       */
+      cacheTtlMs?: number;
     },
   ) {}
+
+  // Per person and entity: what the catalog showed them, until when.
+  private readonly shown = new Map<
+    string,
+    { until: number; value: { entity: Entity; entityRef: string } }
+  >();
+
+  private personKey(
+    credentials: BackstageCredentials,
+    ref: string,
+  ): string | undefined {
+    const { auth, cacheTtlMs } = this.options;
+    if (!cacheTtlMs || !auth.isPrincipal(credentials, 'user')) return undefined;
+    return `${credentials.principal.userEntityRef}\n${ref}`;
+  }
 
   /**
    * A service (CI) reads through this plugin only what its configured access
@@ -95,6 +120,9 @@ export class EntityReader {
     credentials: BackstageCredentials,
   ): Promise<{ entity: Entity; entityRef: string }> {
     const ref = parseClientEntityRef(entityRef);
+    const key = this.personKey(credentials, stringifyEntityRef(ref));
+    const kept = key ? this.shown.get(key) : undefined;
+    if (kept && kept.until > Date.now()) return kept.value;
     const allowed = await this.serviceMayRead(credentials, [
       stringifyEntityRef(ref),
     ]);
@@ -108,7 +136,15 @@ export class EntityReader {
         `No entity ${stringifyEntityRef(ref)} in the catalog`,
       );
     }
-    return { entity, entityRef: stringifyEntityRef(entity) };
+    const value = { entity, entityRef: stringifyEntityRef(entity) };
+    if (key) {
+      if (this.shown.size >= MAX_SHOWN) this.shown.clear();
+      this.shown.set(key, {
+        until: Date.now() + this.options.cacheTtlMs!,
+        value,
+      });
+    }
+    return value;
   }
 
   /** Which of these entities the caller may see in the catalog. */
