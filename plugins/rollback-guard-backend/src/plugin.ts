@@ -27,17 +27,17 @@ import { DeploymentChanges } from './ledger/DeploymentChanges';
 import { ActionsSweep } from './jobs/ActionsSweep';
 import { LedgerRetention } from './jobs/LedgerRetention';
 import { ReadinessRefresh } from './jobs/ReadinessRefresh';
-import { LedgerProvider } from './providers/LedgerProvider';
-import { ProviderRegistry } from './providers/ProviderRegistry';
+import { LedgerProvider } from './deployments/LedgerProvider';
+import { ProviderRegistry } from './deployments/ProviderRegistry';
 import { CheckRegistry, ReadinessEngine } from './readiness/ReadinessEngine';
 import { ReadinessService } from './readiness/ReadinessService';
 import { HealthHalt } from './health/HealthHalt';
 import { HealthReader, HealthSources } from './health/HealthReader';
 import { readHealthSettings } from './health/healthConfig';
-import { EntityReader } from './service/EntityReader';
-import { createRouter } from './service/router';
-import { RolloutService } from './service/RolloutService';
-import { SummaryService } from './service/SummaryService';
+import { EntityReader } from './entities/EntityReader';
+import { createRouter } from './router/router';
+import { RolloutService } from './deployments/RolloutService';
+import { AnnotationReportService } from './entities/AnnotationReportService';
 
 /**
  * The Rollback Guard backend plugin.
@@ -220,7 +220,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
         );
         const router = await createRouter({
           httpAuth,
-          summaryService: new SummaryService({ entities, providers }),
+          annotationReports: new AnnotationReportService({
+            entities,
+            providers,
+          }),
           rolloutService,
           readinessService,
           actionService,

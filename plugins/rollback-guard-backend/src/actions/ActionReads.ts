@@ -13,7 +13,7 @@ import {
   PendingApproval,
   rollbackGuardActionApprovePermission,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { EntityReader } from '../service/EntityReader';
+import { EntityReader } from '../entities/EntityReader';
 import { DatabaseActionStore } from './DatabaseActionStore';
 import { PermissivePolicyProbe } from './permissivePolicy';
 import { ActionPolicy, policyForEntity } from './policy';

@@ -34,7 +34,7 @@ import { Entity } from '@backstage/catalog-model';
 import { randomUUID } from 'node:crypto';
 import { riskRank } from '../readiness/assess';
 import { ReadinessService } from '../readiness/ReadinessService';
-import { EntityReader } from '../service/EntityReader';
+import { EntityReader } from '../entities/EntityReader';
 import { AuditInput, DatabaseActionStore } from './DatabaseActionStore';
 import { ActionPolicy, policyForEntity } from './policy';
 import { PermissivePolicyProbe } from './permissivePolicy';

@@ -6,7 +6,7 @@ import {
   EnvironmentHealth,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { HealthSource } from '@rollback-guard/plugin-rollback-guard-node';
-import { withinBudget } from '../service/budget';
+import { withinBudget } from '../lib/budget';
 import { HealthSettings, signalsForEntity } from './healthConfig';
 import { judgeHealth } from './judge';
 

@@ -15,7 +15,7 @@ import {
   parseAnnotationList,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { RollbackGuardStore } from '../database/RollbackGuardStore';
-import { EntityReader } from '../service/EntityReader';
+import { EntityReader } from '../entities/EntityReader';
 import { RecordDeploymentBody, StateChangeBody } from './schemas';
 import { catalogApiSnapshot } from './apiSnapshot';
 import { sha256Hex } from './sha256';

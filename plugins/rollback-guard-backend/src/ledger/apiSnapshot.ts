@@ -15,7 +15,7 @@ import {
   apiDefinitionMediaType,
   EvidenceItem,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { EntityReader } from '../service/EntityReader';
+import { EntityReader } from '../entities/EntityReader';
 
 /**
  * The catalog's current definitions of the APIs an entity provides and

@@ -12,8 +12,8 @@ import {
   ReadinessCheck,
   ReadinessCheckContext,
 } from '@rollback-guard/plugin-rollback-guard-node';
-import { withinBudget } from '../service/budget';
-import { RolloutService } from '../service/RolloutService';
+import { withinBudget } from '../lib/budget';
+import { RolloutService } from '../deployments/RolloutService';
 import { HealthReader } from '../health/HealthReader';
 import { recommendWithHealth } from '../health/recommend';
 import { assessCandidate, bestCandidate, recommend } from './assess';

@@ -12,7 +12,7 @@ import {
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { RollbackGuardStore } from '../database/RollbackGuardStore';
-import { EntityReader } from '../service/EntityReader';
+import { EntityReader } from '../entities/EntityReader';
 import { ReadinessEngine } from './ReadinessEngine';
 
 // Entities refreshed at once by the scheduled task.

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { createRouter } from '../service/router';
+import { createRouter } from '../router/router';
 
 type Layer = {
   route?: { path: string; methods: Record<string, boolean> };
@@ -26,7 +26,7 @@ describe('openapi.yaml', () => {
 
     const router = await createRouter({
       httpAuth: mockServices.httpAuth(),
-      summaryService: {} as any,
+      annotationReports: {} as any,
       rolloutService: {} as any,
       ledgerService: {} as any,
       readinessService: {} as any,

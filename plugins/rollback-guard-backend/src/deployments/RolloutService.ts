@@ -19,9 +19,9 @@ import {
   DeploymentProviderRequest,
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { providedDeployment } from '../ledger/schemas';
-import { ProviderRegistry } from '../providers/ProviderRegistry';
-import { withinBudget } from './budget';
-import { EntityReader } from './EntityReader';
+import { ProviderRegistry } from './ProviderRegistry';
+import { withinBudget } from '../lib/budget';
+import { EntityReader } from '../entities/EntityReader';
 
 type Answer<T> = { part: ProviderPart; value?: T };
 

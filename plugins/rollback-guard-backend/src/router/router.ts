@@ -20,8 +20,8 @@ import {
 import { environmentName, parseInput, plainText } from '../lib/input';
 import { ActionService, RateLimitedError } from '../actions/ActionService';
 import { ReadinessService } from '../readiness/ReadinessService';
-import { RolloutService } from './RolloutService';
-import { SummaryService } from './SummaryService';
+import { RolloutService } from '../deployments/RolloutService';
+import { AnnotationReportService } from '../entities/AnnotationReportService';
 
 const entityRefField = z
   .string({
@@ -103,7 +103,7 @@ function assertLedgerWriter(
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
-  summaryService: SummaryService;
+  annotationReports: AnnotationReportService;
   rolloutService: RolloutService;
   ledgerService: LedgerService;
   readinessService: ReadinessService;
@@ -118,7 +118,7 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const {
     httpAuth,
-    summaryService,
+    annotationReports,
     rolloutService,
     ledgerService,
     readinessService,
@@ -141,7 +141,7 @@ export async function createRouter(options: {
   router.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { entityRef } = parseInput(entityQuery, req.query, 'query');
-    res.json(await summaryService.getSummary(entityRef, credentials));
+    res.json(await annotationReports.getSummary(entityRef, credentials));
   });
 
   router.get('/rollout', async (req, res) => {

@@ -4,7 +4,7 @@ import {
   RollbackGuardSummary,
   validateRollbackGuardAnnotations,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { ProviderRegistry } from '../providers/ProviderRegistry';
+import { ProviderRegistry } from '../deployments/ProviderRegistry';
 import { EntityReader } from './EntityReader';
 
 /**
@@ -13,7 +13,7 @@ import { EntityReader } from './EntityReader';
  *
  * @internal
  */
-export class SummaryService {
+export class AnnotationReportService {
   constructor(
     private readonly options: {
       entities: EntityReader;

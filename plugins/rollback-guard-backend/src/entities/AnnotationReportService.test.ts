@@ -3,9 +3,9 @@ import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { DeploymentProvider } from '@rollback-guard/plugin-rollback-guard-node';
-import { ProviderRegistry } from '../providers/ProviderRegistry';
+import { ProviderRegistry } from '../deployments/ProviderRegistry';
 import { EntityReader } from './EntityReader';
-import { SummaryService } from './SummaryService';
+import { AnnotationReportService } from './AnnotationReportService';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -40,10 +40,13 @@ function createService(extra: DeploymentProvider[] = []) {
   const catalog = new InMemoryCatalogClient({ entities: [entity] });
   jest.spyOn(catalog, 'getEntityByRef');
   const entities = new EntityReader({ catalog, auth: mockServices.auth() });
-  return { service: new SummaryService({ entities, providers }), catalog };
+  return {
+    service: new AnnotationReportService({ entities, providers }),
+    catalog,
+  };
 }
 
-describe('SummaryService', () => {
+describe('AnnotationReportService', () => {
   const credentials = mockCredentials.user('user:default/ana.lima');
 
   it('reads the entity with a token on behalf of the caller', async () => {
