@@ -37,7 +37,7 @@ import { readHealthSettings } from './health/healthConfig';
 import { EntityReader } from './entities/EntityReader';
 import { createRouter } from './router/router';
 import { RolloutService } from './deployments/RolloutService';
-import { AnnotationReportService } from './entities/AnnotationReportService';
+import { AnnotationReportService } from './deployments/AnnotationReportService';
 
 /**
  * The Rollback Guard backend plugin.

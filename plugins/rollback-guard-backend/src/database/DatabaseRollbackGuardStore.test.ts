@@ -6,7 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
 import { Knex } from 'knex';
-import { sha256Hex } from '../ledger/sha256';
+import { sha256Hex } from '../lib/sha256';
 import { DatabaseRollbackGuardStore } from './DatabaseRollbackGuardStore';
 
 const MIGRATIONS_DIR = resolvePackagePath(

@@ -17,7 +17,7 @@ import {
   StoredEvidence,
 } from '@rollback-guard/plugin-rollback-guard-node';
 import { Knex } from 'knex';
-import { sha256Hex } from '../ledger/sha256';
+import { sha256Hex } from '../lib/sha256';
 import {
   DeploymentStateChange,
   EvidenceKey,

@@ -18,7 +18,7 @@ import {
   DeploymentProvider,
   DeploymentProviderRequest,
 } from '@rollback-guard/plugin-rollback-guard-node';
-import { providedDeployment } from '../ledger/schemas';
+import { providedDeployment } from './providedDeployment';
 import { ProviderRegistry } from './ProviderRegistry';
 import { withinBudget } from '../lib/budget';
 import { EntityReader } from '../entities/EntityReader';

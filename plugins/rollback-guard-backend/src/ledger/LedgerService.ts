@@ -18,7 +18,7 @@ import { RollbackGuardStore } from '../database/RollbackGuardStore';
 import { EntityReader } from '../entities/EntityReader';
 import { RecordDeploymentBody, StateChangeBody } from './schemas';
 import { catalogApiSnapshot } from './apiSnapshot';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../lib/sha256';
 import { DeploymentChanges } from './DeploymentChanges';
 
 /**

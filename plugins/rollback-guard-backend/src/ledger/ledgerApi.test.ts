@@ -7,7 +7,7 @@ import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
 import request from 'supertest';
 import { fakeCatalog, testModule } from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from '../plugin';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../lib/sha256';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 

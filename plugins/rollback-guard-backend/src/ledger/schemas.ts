@@ -1,31 +1,22 @@
 import {
-  DEPLOYMENT_STATES,
-  DEPLOYMENT_STRATEGIES,
-  DeploymentState,
-  DeploymentStrategy,
   EVIDENCE_KINDS,
   EvidenceKind,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { z } from 'zod';
-import { environmentName, plainText } from '../lib/input';
+import {
+  environmentName,
+  isoDateTime,
+  percent,
+  plainText,
+  state,
+  strategy,
+} from '../lib/input';
 
 /**
  * Evidence items per deployment: every migration a version ships, its API
  * definitions and SBOMs.
  */
 export const MAX_EVIDENCE_ITEMS = 5000;
-
-const isoDateTime = z.string().datetime({
-  offset: true,
-  message: 'must be an ISO 8601 date-time, e.g. 2026-11-23T10:00:00Z',
-});
-const percent = z.number().int().min(0).max(100);
-const strategy = z.enum(
-  DEPLOYMENT_STRATEGIES as [DeploymentStrategy, ...DeploymentStrategy[]],
-);
-const state = z.enum(
-  DEPLOYMENT_STATES as [DeploymentState, ...DeploymentState[]],
-);
 
 /** A deployment id chosen by the recording client: stable across retries. */
 export const deploymentId = z
@@ -133,17 +124,3 @@ export const stateChangeBody = z
   .strict();
 
 export type StateChangeBody = z.infer<typeof stateChangeBody>;
-
-/** What a provider answers for one deployment; checked before it is shown. */
-export const providedDeployment = z.object({
-  id: z.string().min(1),
-  entityRef: z.string().min(1),
-  environment: z.string().min(1),
-  version: z.string().min(1),
-  strategy,
-  state,
-  startedAt: isoDateTime,
-  finishedAt: isoDateTime.optional(),
-  progressPercent: percent.optional(),
-  trafficPercent: percent.optional(),
-});

@@ -1,5 +1,11 @@
 import { InputError } from '@backstage/errors';
-import { ENVIRONMENT_NAME_PATTERN } from '@rollback-guard/plugin-rollback-guard-common';
+import {
+  DEPLOYMENT_STATES,
+  DEPLOYMENT_STRATEGIES,
+  DeploymentState,
+  DeploymentStrategy,
+  ENVIRONMENT_NAME_PATTERN,
+} from '@rollback-guard/plugin-rollback-guard-common';
 import { z } from 'zod';
 
 /**
@@ -21,6 +27,18 @@ export function plainText(max: number) {
         'must not contain control characters (line breaks, tabs, bidirectional overrides)',
     });
 }
+
+export const isoDateTime = z.string().datetime({
+  offset: true,
+  message: 'must be an ISO 8601 date-time, e.g. 2026-11-23T10:00:00Z',
+});
+export const percent = z.number().int().min(0).max(100);
+export const strategy = z.enum(
+  DEPLOYMENT_STRATEGIES as [DeploymentStrategy, ...DeploymentStrategy[]],
+);
+export const state = z.enum(
+  DEPLOYMENT_STATES as [DeploymentState, ...DeploymentState[]],
+);
 
 /** An environment name: a DNS label, e.g. `production`. */
 export const environmentName = z

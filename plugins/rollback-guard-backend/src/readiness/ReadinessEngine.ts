@@ -15,7 +15,7 @@ import {
 import { withinBudget } from '../lib/budget';
 import { RolloutService } from '../deployments/RolloutService';
 import { HealthReader } from '../health/HealthReader';
-import { recommendWithHealth } from '../health/recommend';
+import { recommendWithHealth } from './recommendWithHealth';
 import { assessCandidate, bestCandidate, recommend } from './assess';
 
 // How far back in an environment's history to look for candidates.

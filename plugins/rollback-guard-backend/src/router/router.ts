@@ -21,7 +21,7 @@ import { environmentName, parseInput, plainText } from '../lib/input';
 import { ActionService, RateLimitedError } from '../actions/ActionService';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { RolloutService } from '../deployments/RolloutService';
-import { AnnotationReportService } from '../entities/AnnotationReportService';
+import { AnnotationReportService } from '../deployments/AnnotationReportService';
 
 const entityRefField = z
   .string({

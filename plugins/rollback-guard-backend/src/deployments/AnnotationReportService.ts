@@ -4,8 +4,8 @@ import {
   RollbackGuardSummary,
   validateRollbackGuardAnnotations,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { ProviderRegistry } from '../deployments/ProviderRegistry';
-import { EntityReader } from './EntityReader';
+import { ProviderRegistry } from './ProviderRegistry';
+import { EntityReader } from '../entities/EntityReader';
 
 /**
  * Says what Rollback Guard makes of an entity's annotations, including

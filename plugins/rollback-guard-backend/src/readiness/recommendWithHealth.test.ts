@@ -8,7 +8,7 @@ import {
   RecommendedAction,
   Risk,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { recommendWithHealth } from './recommend';
+import { recommendWithHealth } from './recommendWithHealth';
 
 const deployment = (
   version: string,

@@ -4,7 +4,7 @@ import {
   EnvironmentHealth,
   RecommendedAction,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { recommend } from '../readiness/assess';
+import { recommend } from './assess';
 
 type Recommendation = { action: RecommendedAction; reason: string };
 

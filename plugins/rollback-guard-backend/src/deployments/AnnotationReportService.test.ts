@@ -3,8 +3,8 @@ import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { DeploymentProvider } from '@rollback-guard/plugin-rollback-guard-node';
-import { ProviderRegistry } from '../deployments/ProviderRegistry';
-import { EntityReader } from './EntityReader';
+import { ProviderRegistry } from './ProviderRegistry';
+import { EntityReader } from '../entities/EntityReader';
 import { AnnotationReportService } from './AnnotationReportService';
 
 const entity: Entity = {
