@@ -6,6 +6,7 @@ import { CatalogClient } from '@backstage/catalog-client';
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
   rollbackGuardChecksExtensionPoint,
+  rollbackGuardEvidenceExtensionPoint,
   rollbackGuardHealthSourcesExtensionPoint,
   rollbackGuardProvidersExtensionPoint,
 } from '@rollback-guard/plugin-rollback-guard-node';
@@ -20,6 +21,7 @@ import { createRegistryChecks } from './checks';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
 import { LedgerService } from './ledger/LedgerService';
+import { EvidenceValidators } from './ledger/EvidenceValidators';
 import { LedgerProvider } from './providers/LedgerProvider';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { CheckRegistry, ReadinessEngine } from './readiness/ReadinessEngine';
@@ -49,6 +51,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
     const checks = new CheckRegistry();
     env.registerExtensionPoint(rollbackGuardChecksExtensionPoint, {
       addCheck: check => checks.add(check),
+    });
+    const evidenceValidators = new EvidenceValidators();
+    env.registerExtensionPoint(rollbackGuardEvidenceExtensionPoint, {
+      addValidator: validator => evidenceValidators.add(validator),
     });
     const healthSources = new HealthSources();
     env.registerExtensionPoint(rollbackGuardHealthSourcesExtensionPoint, {
@@ -193,6 +199,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
             entities,
             auth,
             maxEvidenceBytes: settings.ledger.maxEvidenceBytes,
+            validators: evidenceValidators,
             // The readiness computed before the change no longer holds;
             // then verification: the pipeline reports back through the
             // ledger (and the signal it sends makes pages read again).

@@ -5,6 +5,7 @@
  */
 
 export * from './checks';
+export * from './evidence';
 export * from './extensions';
 export * from './health';
 export * from './outbound';
