@@ -1,0 +1,258 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import {
+  deployBoth,
+  fixture,
+  Server,
+  startBackend,
+  vulnerabilitiesCheck,
+} from './__testUtils__/backend';
+
+const CYCLONEDX = 'application/vnd.cyclonedx+json';
+
+describe('the vulnerabilities module in a backend, without OSV', () => {
+  let server: Server;
+
+  beforeAll(async () => {
+    server = await startBackend([
+      'cyclonedx-web',
+      'trivy-web',
+      'grype-worker',
+      'alias-worker',
+      'same-web',
+      'spdx-web',
+      'no-sbom-web',
+      'half-sbom-web',
+      'by-reference-web',
+      'malformed-web',
+      'medium-web',
+      'reused-web',
+    ]);
+  });
+
+  it('fails going back to a version with a fixed high CVE, naming it, its package, versions and severity', async () => {
+    await deployBoth(
+      server,
+      'cyclonedx-web',
+      [{ name: 'sbom.cdx.json', mediaType: CYCLONEDX, content: fixture('cyclonedx-trivy-1.0.0.json') }],
+      [{ name: 'sbom.cdx.json', mediaType: CYCLONEDX, content: fixture('cyclonedx-trivy-1.1.0.json') }],
+    );
+    const { check, readiness } = await vulnerabilitiesCheck(server, 'cyclonedx-web');
+    expect(check.status).toBe('fail');
+    expect(check.summary).toBe(
+      "Going back to 1.0.0 re-opens CVE-2021-23337 (high) in lodash 4.17.20, fixed in the current version's 4.17.21 and 1 more vulnerability",
+    );
+    expect(check.findings?.map(f => [f.rule, f.status, f.severity])).toEqual([
+      ['CVE-2021-23337', 'fail', 'high'],
+      ['CVE-2020-28500', 'warn', 'medium'],
+    ]);
+    expect(check.findings?.[0]).toMatchObject({
+      source: 'lodash 4.17.20',
+      message: expect.stringContaining(
+        '1.0.0 ships lodash 4.17.20 (the current version has 4.17.21); fixed in Upgrade lodash to version 4.17.21',
+      ),
+      links: expect.arrayContaining([
+        {
+          title: 'CVE-2021-23337 on github.com',
+          url: 'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+        },
+      ]),
+    });
+    expect(check.evidence).toContainEqual({
+      label: 'SBOM of 1.0.0',
+      value: 'sbom.cdx.json: CycloneDX 1.5, 2 packages, 2 vulnerabilities',
+    });
+    expect(check.remediation).toContain('Fix forward');
+    expect(readiness.risk).toBe('high');
+  });
+
+  it('reads Trivy JSON reports; a vulnerability both versions have is not re-opened', async () => {
+    await deployBoth(
+      server,
+      'trivy-web',
+      [{ name: 'trivy.json', mediaType: 'application/vnd.trivy+json', content: fixture('trivy-1.0.0.json') }],
+      [{ name: 'trivy.json', mediaType: 'application/vnd.trivy+json', content: fixture('trivy-1.1.0.json') }],
+    );
+    const { check } = await vulnerabilitiesCheck(server, 'trivy-web');
+    expect(check.status).toBe('fail');
+    expect(check.findings?.map(f => f.rule)).toEqual([
+      'CVE-2021-23337',
+      'CVE-2020-28500',
+    ]);
+    expect(check.findings?.[0].message).toContain('fixed in 4.17.21');
+  });
+
+  it('reads Grype JSON reports, matching a GHSA id to the CVE the current report lists', async () => {
+    await deployBoth(
+      server,
+      'grype-worker',
+      [{ name: 'grype.json', mediaType: 'application/vnd.grype+json', content: fixture('grype-1.0.0.json') }],
+      [{ name: 'grype.json', mediaType: 'application/vnd.grype+json', content: fixture('grype-1.1.0.json') }],
+    );
+    const { check } = await vulnerabilitiesCheck(server, 'grype-worker');
+    expect(check.status).toBe('fail');
+    // GHSA-qwcr-r2fm-qrc7 is CVE-2024-45590, which 1.1.0 still has.
+    expect(check.findings?.map(f => [f.rule, f.severity, f.references])).toEqual([
+      ['GHSA-xvch-5gv4-984h', 'critical', ['CVE-2021-44906']],
+      ['GHSA-952p-6rrq-rcjv', 'medium', ['CVE-2024-4067']],
+    ]);
+    expect(check.findings?.[0].message).toContain(
+      'minimist 1.2.5 (the current version no longer ships it); fixed in 1.2.6',
+    );
+  });
+
+  it('matches across formats: a Grype CycloneDX GHSA id against a Trivy report that names the CVE', async () => {
+    const trivyWithMinimist = JSON.parse(fixture('trivy-1.1.0.json'));
+    trivyWithMinimist.Results[1].Vulnerabilities.push({
+      VulnerabilityID: 'CVE-2021-44906',
+      PkgName: 'minimist',
+      PkgIdentifier: { PURL: 'pkg:npm/minimist@1.2.5' },
+      InstalledVersion: '1.2.5',
+      FixedVersion: '1.2.6',
+      Severity: 'CRITICAL',
+    });
+    await deployBoth(
+      server,
+      'alias-worker',
+      [{ name: 'bom.json', content: fixture('cyclonedx-grype-1.6.json') }],
+      [{ name: 'bom.json', content: JSON.stringify(trivyWithMinimist) }],
+    );
+    const { check } = await vulnerabilitiesCheck(server, 'alias-worker');
+    expect(check.status).toBe('pass');
+    expect(check.summary).toBe(
+      'Going back to 1.0.0 re-opens no known vulnerability',
+    );
+  });
+
+  it('warns, not fails, when only medium or low vulnerabilities are re-opened', async () => {
+    const candidate = JSON.parse(fixture('cyclonedx-trivy-1.0.0.json'));
+    candidate.vulnerabilities = candidate.vulnerabilities.filter(
+      (v: { id: string }) => v.id === 'CVE-2020-28500',
+    );
+    await deployBoth(
+      server,
+      'medium-web',
+      [{ name: 'sbom.json', mediaType: CYCLONEDX, content: JSON.stringify(candidate) }],
+      [{ name: 'sbom.json', mediaType: CYCLONEDX, content: fixture('cyclonedx-trivy-1.1.0.json') }],
+    );
+    const { check, readiness } = await vulnerabilitiesCheck(server, 'medium-web');
+    expect(check.status).toBe('warn');
+    expect(check.summary).toMatch(/^Going back to 1.0.0 re-opens CVE-2020-28500 \(medium\)/);
+    expect(readiness.risk).toBe('medium');
+  });
+
+  it('passes when both versions carry the same vulnerabilities', async () => {
+    const sbom = { name: 'trivy.json', content: fixture('trivy-1.1.0.json') };
+    await deployBoth(server, 'same-web', [sbom], [sbom]);
+    const { check } = await vulnerabilitiesCheck(server, 'same-web');
+    expect(check.status).toBe('pass');
+    expect(check.findings ?? []).toEqual([]);
+  });
+
+  it('is unknown for SPDX without OSV: the packages are listed, nobody scanned them', async () => {
+    await deployBoth(
+      server,
+      'spdx-web',
+      [{ name: 'sbom.spdx.json', mediaType: 'application/spdx+json', content: fixture('spdx-1.0.0.json') }],
+      [{ name: 'sbom.spdx.json', mediaType: 'application/spdx+json', content: fixture('spdx-1.1.0.json') }],
+    );
+    const { check } = await vulnerabilitiesCheck(server, 'spdx-web');
+    expect(check.status).toBe('unknown');
+    expect(check.summary).toBe(
+      'The SBOM of 1.0.0 and the current version 1.1.0 lists packages but no scan result, and no OSV API is configured',
+    );
+    expect(check.remediation).toContain('rollbackGuard.vulnerabilities.osv.baseUrl');
+  });
+
+  it('is unknown when neither version, or only one, has an SBOM', async () => {
+    await deployBoth(server, 'no-sbom-web', [], []);
+    const none = await vulnerabilitiesCheck(server, 'no-sbom-web');
+    expect(none.check.status).toBe('unknown');
+    expect(none.check.summary).toBe('No SBOM was recorded for 1.0.0');
+
+    await deployBoth(server, 'half-sbom-web', [{ name: 'trivy.json', content: fixture('trivy-1.0.0.json') }], []);
+    const half = await vulnerabilitiesCheck(server, 'half-sbom-web');
+    expect(half.check.status).toBe('unknown');
+    expect(half.check.summary).toBe(
+      'No SBOM was recorded for the current version 1.1.0',
+    );
+    expect(half.readiness.risk).not.toBe('low');
+  });
+
+  it('is unknown for an SBOM recorded by reference only', async () => {
+    await deployBoth(
+      server,
+      'by-reference-web',
+      [{ name: 'sbom', mediaType: CYCLONEDX, reference: 'registry.example.com/web:sbom-1.0.0' }],
+      [{ name: 'sbom', mediaType: CYCLONEDX, content: fixture('cyclonedx-trivy-1.1.0.json') }],
+    );
+    const { check } = await vulnerabilitiesCheck(server, 'by-reference-web');
+    expect(check.status).toBe('unknown');
+    expect(check.summary).toContain('recorded by reference only (registry.example.com/web:sbom-1.0.0)');
+  });
+
+  it('refuses a malformed SBOM when it is recorded, with a 400 that says why, and records nothing', async () => {
+    const record = (sbom: Record<string, string>) =>
+      request(server)
+        .post('/api/rollback-guard/ledger/deployments')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          id: `malformed-web-${sbom.name}`,
+          entityRef: 'component:default/malformed-web',
+          environment: 'production',
+          version: '1.0.0',
+          strategy: 'rolling',
+          state: 'succeeded',
+          evidence: [{ kind: 'sbom', ...sbom }],
+        });
+    const old = await record({
+      name: 'old.cdx.json',
+      mediaType: CYCLONEDX,
+      content: '{"bomFormat":"CycloneDX","specVersion":"1.2","components":[]}',
+    });
+    expect(old.status).toBe(400);
+    expect(old.body.error).toMatchObject({
+      name: 'InputError',
+      message:
+        'Invalid body: body.evidence.0: sbom "old.cdx.json" is not valid CycloneDX JSON: specVersion: is CycloneDX "1.2"; this check reads CycloneDX 1.4 to 1.6',
+    });
+    const truncated = await record({
+      name: 'trivy.json',
+      mediaType: 'application/vnd.trivy+json',
+      content: fixture('trivy-1.0.0.json').slice(0, 400),
+    });
+    expect(truncated.status).toBe(400);
+    expect(truncated.body.error.message).toMatch(
+      /^Invalid body: body.evidence.0: sbom "trivy.json" is not JSON: /,
+    );
+    const xml = await record({
+      name: 'bom.xml',
+      mediaType: 'application/vnd.cyclonedx+xml',
+      content: '<bom xmlns="http://cyclonedx.org/schema/bom/1.5"/>',
+    });
+    expect(xml.status).toBe(400);
+    expect(xml.body.error.message).toContain(
+      'has media type application/vnd.cyclonedx+xml, which this check does not read',
+    );
+    const history = await request(server)
+      .get('/api/rollback-guard/deployments')
+      .query({ entityRef: 'component:default/malformed-web' })
+      .set('Authorization', mockCredentials.user.header());
+    expect(history.status).toBe(200);
+    expect(JSON.stringify(history.body)).not.toContain('malformed-web-');
+  });
+
+  it('reads an SBOM recorded once and referenced by its SHA-256 after', async () => {
+    const content = fixture('cyclonedx-trivy-1.1.0.json');
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    await deployBoth(
+      server,
+      'reused-web',
+      [{ name: 'sbom.json', content }],
+      [{ name: 'sbom.json', sha256 }],
+    );
+    const { check } = await vulnerabilitiesCheck(server, 'reused-web');
+    expect(check.status).toBe('pass');
+  });
+});
