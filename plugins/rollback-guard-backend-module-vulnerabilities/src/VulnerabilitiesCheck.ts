@@ -55,6 +55,14 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
 
   constructor(private readonly options: { osv?: OsvClient } = {}) {}
 
+  /**
+   * An entity whose CI attaches no SBOM to either version is not judged: it
+   * would be `unknown` forever. One SBOM on one side only is `unknown`.
+   */
+  appliesTo(context: Pick<ReadinessCheckContext, 'current' | 'candidate'>) {
+    return hasSbom(context.current) || hasSbom(context.candidate);
+  }
+
   async run(context: ReadinessCheckContext): Promise<ReadinessCheckOutcome> {
     const { candidate, current } = context;
     const [then, now] = await Promise.all([
@@ -298,6 +306,10 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
       current: knownFor(currentPackages),
     };
   }
+}
+
+function hasSbom(deployment: Deployment): boolean {
+  return Boolean(deployment.evidence?.some(item => item.kind === 'sbom'));
 }
 
 function describe(side: { names: string[]; documents: ParsedSbom[] }): string {

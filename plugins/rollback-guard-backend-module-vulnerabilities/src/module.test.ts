@@ -1,6 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { refreshedCandidate } from '../../rollback-guard-backend/src/__testUtils__/ledgerClient';
 import {
   deployBoth,
   fixture,
@@ -24,6 +26,7 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
       'spdx-web',
       'no-sbom-web',
       'half-sbom-web',
+      'other-half-web',
       'by-reference-web',
       'malformed-web',
       'medium-web',
@@ -165,14 +168,18 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     expect(check.remediation).toContain('rollbackGuard.vulnerabilities.osv.baseUrl');
   });
 
-  it('is unknown when neither version, or only one, has an SBOM', async () => {
+  it('does not judge an entity whose CI attaches no SBOM; is unknown when only one version has one', async () => {
     await deployBoth(server, 'no-sbom-web', [], []);
-    const none = await vulnerabilitiesCheck(server, 'no-sbom-web');
-    expect(none.check.status).toBe('unknown');
-    expect(none.check.summary).toBe('No SBOM was recorded for 1.0.0');
+    const none = await refreshedCandidate(server, 'no-sbom-web');
+    expect(none.checks.map(c => c.checkId)).not.toContain('vulnerabilities');
 
-    await deployBoth(server, 'half-sbom-web', [{ name: 'trivy.json', content: fixture('trivy-1.0.0.json') }], []);
-    const half = await vulnerabilitiesCheck(server, 'half-sbom-web');
+    await deployBoth(server, 'half-sbom-web', [], [{ name: 'trivy.json', content: fixture('trivy-1.1.0.json') }]);
+    const candidateLacks = await vulnerabilitiesCheck(server, 'half-sbom-web');
+    expect(candidateLacks.check.status).toBe('unknown');
+    expect(candidateLacks.check.summary).toBe('No SBOM was recorded for 1.0.0');
+
+    await deployBoth(server, 'other-half-web', [{ name: 'trivy.json', content: fixture('trivy-1.0.0.json') }], []);
+    const half = await vulnerabilitiesCheck(server, 'other-half-web');
     expect(half.check.status).toBe('unknown');
     expect(half.check.summary).toBe(
       'No SBOM was recorded for the current version 1.1.0',
