@@ -1,5 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { refreshedCandidate } from '../../rollback-guard-backend/src/__testUtils__/ledgerClient';
@@ -31,6 +33,7 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
       'malformed-web',
       'medium-web',
       'reused-web',
+      'search-api',
     ]);
   });
 
@@ -261,5 +264,47 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     );
     const { check } = await vulnerabilitiesCheck(server, 'reused-web');
     expect(check.status).toBe('pass');
+  });
+
+  it('shows on the example search-api that going back to 2.3.0 re-opens CVE-2021-23337', async () => {
+    // The example data as scripts/seed-ledger.js records it.
+    const examples = path.resolve(__dirname, '../../../examples');
+    const { deployments } = JSON.parse(
+      fs.readFileSync(path.join(examples, 'deployments.json'), 'utf8'),
+    );
+    const searchApi = deployments.filter(
+      (d: { entityRef: string }) => d.entityRef === 'component:default/search-api',
+    );
+    expect(searchApi.map((d: { version: string }) => d.version)).toEqual([
+      '2.3.0',
+      '2.4.0',
+    ]);
+    for (const { startedMinutesAgo, durationMinutes, sboms, ...fields } of searchApi) {
+      const started = Date.now() - startedMinutesAgo * 60_000;
+      const response = await request(server)
+        .post('/api/rollback-guard/ledger/deployments')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          ...fields,
+          startedAt: new Date(started).toISOString(),
+          finishedAt: new Date(started + durationMinutes * 60_000).toISOString(),
+          evidence: sboms.map((file: string) => ({
+            kind: 'sbom',
+            name: file,
+            mediaType: CYCLONEDX,
+            content: fs.readFileSync(
+              path.join(examples, 'sboms', 'search-api', file),
+              'utf8',
+            ),
+          })),
+        });
+      expect(response.status).toBe(201);
+    }
+    const { check, readiness } = await vulnerabilitiesCheck(server, 'search-api');
+    expect(readiness.candidate.version).toBe('2.3.0');
+    expect(readiness.risk).toBe('high');
+    expect(check.summary).toBe(
+      "Going back to 2.3.0 re-opens CVE-2021-23337 (high) in lodash 4.17.20, fixed in the current version's 4.17.21 and 1 more vulnerability",
+    );
   });
 });
