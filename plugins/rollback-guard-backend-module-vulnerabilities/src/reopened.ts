@@ -20,16 +20,30 @@ export function mergeVulnerabilities(
   lists: KnownVulnerability[][],
 ): KnownVulnerability[] {
   const merged: KnownVulnerability[] = [];
+  // Every name (id or alias) of every merged entry, to find an item's
+  // entries without a scan of them all.
+  const byName = new Map<string, KnownVulnerability>();
+  const index = (entry: KnownVulnerability) => {
+    for (const name of names(entry)) byName.set(name, entry);
+  };
   for (const item of lists.flat()) {
-    const itemNames = new Set(names(item));
-    const same = merged.filter(m => names(m).some(n => itemNames.has(n)));
+    const same = [
+      ...new Set(
+        names(item).flatMap(name => {
+          const entry = byName.get(name);
+          return entry ? [entry] : [];
+        }),
+      ),
+    ];
     if (same.length === 0) {
-      merged.push({
+      const entry = {
         ...item,
         aliases: [...item.aliases],
         packages: [...item.packages],
         urls: [...item.urls],
-      });
+      };
+      merged.push(entry);
+      index(entry);
       continue;
     }
     // The item may bridge entries that were apart until now.
@@ -54,6 +68,7 @@ export function mergeVulnerabilities(
     }
     first.aliases = first.aliases.filter(a => a !== first.id);
     for (const other of rest) merged.splice(merged.indexOf(other), 1);
+    index(first);
   }
   return merged;
 }

@@ -5,18 +5,6 @@ import { normalizeSeverity, worseSeverity } from './severity';
 // Light schemas of the fields this check reads; everything else a document
 // carries is let through untouched.
 
-const cyclonedxComponent: z.ZodType<CycloneDxComponent> = z.lazy(() =>
-  z
-    .object({
-      'bom-ref': z.string().optional(),
-      name: z.string().min(1),
-      version: z.string().optional(),
-      purl: z.string().optional(),
-      components: z.array(cyclonedxComponent).optional(),
-    })
-    .passthrough(),
-);
-
 type CycloneDxComponent = {
   'bom-ref'?: string;
   name: string;
@@ -92,7 +80,9 @@ const cyclonedx = z
         )}; this check reads CycloneDX 1.4 to 1.6`,
       }),
     }),
-    components: z.array(cyclonedxComponent).optional(),
+    // Checked by hand (checkComponents): SBOMs list thousands, and a
+    // recursive zod schema spends most of the parse on them.
+    components: z.array(z.unknown()).optional(),
     vulnerabilities: z.array(cyclonedxVulnerability).optional(),
   })
   .passthrough();
@@ -275,13 +265,49 @@ export function mergeById(items: KnownVulnerability[]): KnownVulnerability[] {
   return [...byId.values()];
 }
 
-function flatten(components: CycloneDxComponent[]): CycloneDxComponent[] {
-  return components.flatMap(c => [c, ...flatten(c.components ?? [])]);
+const OPTIONAL_STRINGS = ['bom-ref', 'version', 'purl'] as const;
+
+/**
+ * The components, nested ones after their parent, each checked for the
+ * fields this check reads; the first problem is reported as zod would.
+ */
+function checkComponents(
+  components: unknown[],
+  at: string,
+  into: CycloneDxComponent[] = [],
+): CycloneDxComponent[] {
+  components.forEach((value, index) => {
+    const path = `${at}.${index}`;
+    const fail = (message: string) => {
+      throw new SbomError(`is not valid CycloneDX JSON: ${path}${message}`);
+    };
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      fail(': Expected object');
+    }
+    const c = value as Record<string, unknown>;
+    if (c.name === undefined) fail('.name: Required');
+    if (typeof c.name !== 'string' || c.name.length === 0) {
+      fail('.name: Expected a non-empty string');
+    }
+    for (const key of OPTIONAL_STRINGS) {
+      if (c[key] !== undefined && typeof c[key] !== 'string') {
+        fail(`.${key}: Expected string`);
+      }
+    }
+    if (c.components !== undefined && !Array.isArray(c.components)) {
+      fail('.components: Expected array');
+    }
+    into.push(c as CycloneDxComponent);
+    if (Array.isArray(c.components)) {
+      checkComponents(c.components, `${path}.components`, into);
+    }
+  });
+  return into;
 }
 
 export function parseCycloneDx(document: unknown): ParsedSbom {
   const bom = check(cyclonedx, document, 'CycloneDX JSON');
-  const components = flatten(bom.components ?? []);
+  const components = checkComponents(bom.components ?? [], 'components');
   const byRef = new Map<string, CycloneDxComponent>();
   for (const c of components) {
     if (c['bom-ref']) byRef.set(c['bom-ref'], c);
