@@ -21,7 +21,9 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 
 function bom(version: 'candidate' | 'current'): string {
   const components = Array.from({ length: COMPONENTS }, (_, i) => ({
-    'bom-ref': `pkg:npm/package-${i}@1.${i % 7}.${version === 'current' ? 1 : 0}`,
+    'bom-ref': `pkg:npm/package-${i}@1.${i % 7}.${
+      version === 'current' ? 1 : 0
+    }`,
     type: 'library',
     name: `package-${i}`,
     version: `1.${i % 7}.${version === 'current' ? 1 : 0}`,
@@ -67,7 +69,9 @@ function main() {
   const current = bom('current');
   const reopened = compare(candidate, current);
   if (reopened.length !== VULNERABILITIES / 10) {
-    throw new Error(`expected ${VULNERABILITIES / 10} re-opened, got ${reopened.length}`);
+    throw new Error(
+      `expected ${VULNERABILITIES / 10} re-opened, got ${reopened.length}`,
+    );
   }
   const timings: number[] = [];
   for (let run = 0; run < RUNS; run++) {

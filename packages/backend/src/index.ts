@@ -55,7 +55,9 @@ backend.add(
   import('@rollback-guard/plugin-rollback-guard-backend-module-prometheus'),
 );
 backend.add(
-  import('@rollback-guard/plugin-rollback-guard-backend-module-vulnerabilities'),
+  import(
+    '@rollback-guard/plugin-rollback-guard-backend-module-vulnerabilities'
+  ),
 );
 // Answers the Prometheus HTTP API from example series (examples only)
 backend.add(exampleMetricsPlugin);

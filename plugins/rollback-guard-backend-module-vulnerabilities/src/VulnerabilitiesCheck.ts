@@ -92,7 +92,9 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
     const fromSboms = (side: typeof then) =>
       side.documents.map(d => d.vulnerabilities ?? []);
 
-    let osvKnown: { candidate: KnownVulnerability[]; current: KnownVulnerability[] } | undefined;
+    let osvKnown:
+      | { candidate: KnownVulnerability[]; current: KnownVulnerability[] }
+      | undefined;
     let osvFailure: string | undefined;
     if (this.options.osv) {
       try {
@@ -185,7 +187,14 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
         fixedNow && fixedNow !== pkg?.version
           ? `, fixed in the current version's ${fixedNow}`
           : ''
-      }${others > 0 ? ` and ${plural(others, 'more vulnerability')}`.replace('vulnerabilitys', 'vulnerabilities') : ''}`,
+      }${
+        others > 0
+          ? ` and ${plural(others, 'more vulnerability')}`.replace(
+              'vulnerabilitys',
+              'vulnerabilities',
+            )
+          : ''
+      }`,
       ...(osvFailure
         ? {
             details: `The OSV lookup failed (${osvFailure}); this is what the attached scan results show.`,
@@ -197,7 +206,9 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
         status === 'fail'
           ? `Fix forward rather than going back. If you must go back, patch ${
               pkg ? pkg.name : 'the affected packages'
-            } in ${candidate.version} first, or have your security team accept the risk.`
+            } in ${
+              candidate.version
+            } first, or have your security team accept the risk.`
           : `Read the re-opened vulnerabilities with your security team before going back.`,
     };
   }
@@ -222,7 +233,9 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
       if (item.content === undefined) {
         return {
           ok: false,
-          reason: `The SBOM ${item.name} of ${name} was recorded by reference only${
+          reason: `The SBOM ${
+            item.name
+          } of ${name} was recorded by reference only${
             item.reference ? ` (${item.reference})` : ''
           }; this check reads content`,
           remediation: 'Attach the SBOM’s content to the deployment.',
@@ -233,7 +246,9 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
       } catch (error) {
         return {
           ok: false,
-          reason: `The SBOM ${item.name} of ${name} ${(error as Error).message}`,
+          reason: `The SBOM ${item.name} of ${name} ${
+            (error as Error).message
+          }`,
           remediation:
             'Attach CycloneDX 1.4 to 1.6 JSON, SPDX 2.3 JSON, or Trivy or Grype JSON.',
         };
@@ -249,8 +264,9 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
     facts: CheckEvidence[],
     signal: AbortSignal,
   ) {
-    const purls = (packages: SbomPackage[]) =>
-      [...new Set(packages.flatMap(p => (p.purl ? [p.purl] : [])))];
+    const purls = (packages: SbomPackage[]) => [
+      ...new Set(packages.flatMap(p => (p.purl ? [p.purl] : []))),
+    ];
     const asked = [
       ...new Set([...purls(candidatePackages), ...purls(currentPackages)]),
     ];
@@ -271,7 +287,9 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
         'package',
       )}${
         withoutPurl > 0 ? `; ${withoutPurl} listed without a package URL` : ''
-      }${unread > 0 ? `; ${unread} records left unread (maxRecordLookups)` : ''}`,
+      }${
+        unread > 0 ? `; ${unread} records left unread (maxRecordLookups)` : ''
+      }`,
     });
     const knownFor = (packages: SbomPackage[]) =>
       mergeVulnerabilities([
@@ -356,13 +374,16 @@ function finding(
     .map(pkg => {
       const now = currentVersionOf(pkg, currentPackages);
       let text = packageText(pkg);
-      if (now && now !== pkg.version) text += ` (the current version has ${now})`;
+      if (now && now !== pkg.version)
+        text += ` (the current version has ${now})`;
       else if (!now) text += ' (the current version no longer ships it)';
       if (pkg.fixedIn) text += `; fixed in ${pkg.fixedIn}`;
       return text;
     })
     .join(', ');
-  const links = v.urls.slice(0, 3).map(url => ({ title: linkTitle(url, v.id), url }));
+  const links = v.urls
+    .slice(0, 3)
+    .map(url => ({ title: linkTitle(url, v.id), url }));
   return {
     rule: v.id,
     status,

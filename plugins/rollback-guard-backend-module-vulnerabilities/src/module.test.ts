@@ -41,10 +41,25 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'cyclonedx-web',
-      [{ name: 'sbom.cdx.json', mediaType: CYCLONEDX, content: fixture('cyclonedx-trivy-1.0.0.json') }],
-      [{ name: 'sbom.cdx.json', mediaType: CYCLONEDX, content: fixture('cyclonedx-trivy-1.1.0.json') }],
+      [
+        {
+          name: 'sbom.cdx.json',
+          mediaType: CYCLONEDX,
+          content: fixture('cyclonedx-trivy-1.0.0.json'),
+        },
+      ],
+      [
+        {
+          name: 'sbom.cdx.json',
+          mediaType: CYCLONEDX,
+          content: fixture('cyclonedx-trivy-1.1.0.json'),
+        },
+      ],
     );
-    const { check, readiness } = await vulnerabilitiesCheck(server, 'cyclonedx-web');
+    const { check, readiness } = await vulnerabilitiesCheck(
+      server,
+      'cyclonedx-web',
+    );
     expect(check.status).toBe('fail');
     expect(check.summary).toBe(
       "Going back to 1.0.0 re-opens CVE-2021-23337 (high) in lodash 4.17.20, fixed in the current version's 4.17.21 and 1 more vulnerability",
@@ -77,8 +92,20 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'trivy-web',
-      [{ name: 'trivy.json', mediaType: 'application/vnd.trivy+json', content: fixture('trivy-1.0.0.json') }],
-      [{ name: 'trivy.json', mediaType: 'application/vnd.trivy+json', content: fixture('trivy-1.1.0.json') }],
+      [
+        {
+          name: 'trivy.json',
+          mediaType: 'application/vnd.trivy+json',
+          content: fixture('trivy-1.0.0.json'),
+        },
+      ],
+      [
+        {
+          name: 'trivy.json',
+          mediaType: 'application/vnd.trivy+json',
+          content: fixture('trivy-1.1.0.json'),
+        },
+      ],
     );
     const { check } = await vulnerabilitiesCheck(server, 'trivy-web');
     expect(check.status).toBe('fail');
@@ -93,13 +120,27 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'grype-worker',
-      [{ name: 'grype.json', mediaType: 'application/vnd.grype+json', content: fixture('grype-1.0.0.json') }],
-      [{ name: 'grype.json', mediaType: 'application/vnd.grype+json', content: fixture('grype-1.1.0.json') }],
+      [
+        {
+          name: 'grype.json',
+          mediaType: 'application/vnd.grype+json',
+          content: fixture('grype-1.0.0.json'),
+        },
+      ],
+      [
+        {
+          name: 'grype.json',
+          mediaType: 'application/vnd.grype+json',
+          content: fixture('grype-1.1.0.json'),
+        },
+      ],
     );
     const { check } = await vulnerabilitiesCheck(server, 'grype-worker');
     expect(check.status).toBe('fail');
     // GHSA-qwcr-r2fm-qrc7 is CVE-2024-45590, which 1.1.0 still has.
-    expect(check.findings?.map(f => [f.rule, f.severity, f.references])).toEqual([
+    expect(
+      check.findings?.map(f => [f.rule, f.severity, f.references]),
+    ).toEqual([
       ['GHSA-xvch-5gv4-984h', 'critical', ['CVE-2021-44906']],
       ['GHSA-952p-6rrq-rcjv', 'medium', ['CVE-2024-4067']],
     ]);
@@ -139,12 +180,29 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'medium-web',
-      [{ name: 'sbom.json', mediaType: CYCLONEDX, content: JSON.stringify(candidate) }],
-      [{ name: 'sbom.json', mediaType: CYCLONEDX, content: fixture('cyclonedx-trivy-1.1.0.json') }],
+      [
+        {
+          name: 'sbom.json',
+          mediaType: CYCLONEDX,
+          content: JSON.stringify(candidate),
+        },
+      ],
+      [
+        {
+          name: 'sbom.json',
+          mediaType: CYCLONEDX,
+          content: fixture('cyclonedx-trivy-1.1.0.json'),
+        },
+      ],
     );
-    const { check, readiness } = await vulnerabilitiesCheck(server, 'medium-web');
+    const { check, readiness } = await vulnerabilitiesCheck(
+      server,
+      'medium-web',
+    );
     expect(check.status).toBe('warn');
-    expect(check.summary).toMatch(/^Going back to 1.0.0 re-opens CVE-2020-28500 \(medium\)/);
+    expect(check.summary).toMatch(
+      /^Going back to 1.0.0 re-opens CVE-2020-28500 \(medium\)/,
+    );
     expect(readiness.risk).toBe('medium');
   });
 
@@ -160,15 +218,29 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'spdx-web',
-      [{ name: 'sbom.spdx.json', mediaType: 'application/spdx+json', content: fixture('spdx-1.0.0.json') }],
-      [{ name: 'sbom.spdx.json', mediaType: 'application/spdx+json', content: fixture('spdx-1.1.0.json') }],
+      [
+        {
+          name: 'sbom.spdx.json',
+          mediaType: 'application/spdx+json',
+          content: fixture('spdx-1.0.0.json'),
+        },
+      ],
+      [
+        {
+          name: 'sbom.spdx.json',
+          mediaType: 'application/spdx+json',
+          content: fixture('spdx-1.1.0.json'),
+        },
+      ],
     );
     const { check } = await vulnerabilitiesCheck(server, 'spdx-web');
     expect(check.status).toBe('unknown');
     expect(check.summary).toBe(
       'The SBOM of 1.0.0 and the current version 1.1.0 lists packages but no scan result, and no OSV API is configured',
     );
-    expect(check.remediation).toContain('rollbackGuard.vulnerabilities.osv.baseUrl');
+    expect(check.remediation).toContain(
+      'rollbackGuard.vulnerabilities.osv.baseUrl',
+    );
   });
 
   it('does not judge an entity whose CI attaches no SBOM; is unknown when only one version has one', async () => {
@@ -176,12 +248,22 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     const none = await refreshedCandidate(server, 'no-sbom-web');
     expect(none.checks.map(c => c.checkId)).not.toContain('vulnerabilities');
 
-    await deployBoth(server, 'half-sbom-web', [], [{ name: 'trivy.json', content: fixture('trivy-1.1.0.json') }]);
+    await deployBoth(
+      server,
+      'half-sbom-web',
+      [],
+      [{ name: 'trivy.json', content: fixture('trivy-1.1.0.json') }],
+    );
     const candidateLacks = await vulnerabilitiesCheck(server, 'half-sbom-web');
     expect(candidateLacks.check.status).toBe('unknown');
     expect(candidateLacks.check.summary).toBe('No SBOM was recorded for 1.0.0');
 
-    await deployBoth(server, 'other-half-web', [{ name: 'trivy.json', content: fixture('trivy-1.0.0.json') }], []);
+    await deployBoth(
+      server,
+      'other-half-web',
+      [{ name: 'trivy.json', content: fixture('trivy-1.0.0.json') }],
+      [],
+    );
     const half = await vulnerabilitiesCheck(server, 'other-half-web');
     expect(half.check.status).toBe('unknown');
     expect(half.check.summary).toBe(
@@ -194,12 +276,26 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'by-reference-web',
-      [{ name: 'sbom', mediaType: CYCLONEDX, reference: 'registry.example.com/web:sbom-1.0.0' }],
-      [{ name: 'sbom', mediaType: CYCLONEDX, content: fixture('cyclonedx-trivy-1.1.0.json') }],
+      [
+        {
+          name: 'sbom',
+          mediaType: CYCLONEDX,
+          reference: 'registry.example.com/web:sbom-1.0.0',
+        },
+      ],
+      [
+        {
+          name: 'sbom',
+          mediaType: CYCLONEDX,
+          content: fixture('cyclonedx-trivy-1.1.0.json'),
+        },
+      ],
     );
     const { check } = await vulnerabilitiesCheck(server, 'by-reference-web');
     expect(check.status).toBe('unknown');
-    expect(check.summary).toContain('recorded by reference only (registry.example.com/web:sbom-1.0.0)');
+    expect(check.summary).toContain(
+      'recorded by reference only (registry.example.com/web:sbom-1.0.0)',
+    );
   });
 
   it('refuses a malformed SBOM when it is recorded, with a 400 that says why, and records nothing', async () => {
@@ -273,13 +369,19 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
       fs.readFileSync(path.join(examples, 'deployments.json'), 'utf8'),
     );
     const searchApi = deployments.filter(
-      (d: { entityRef: string }) => d.entityRef === 'component:default/search-api',
+      (d: { entityRef: string }) =>
+        d.entityRef === 'component:default/search-api',
     );
     expect(searchApi.map((d: { version: string }) => d.version)).toEqual([
       '2.3.0',
       '2.4.0',
     ]);
-    for (const { startedMinutesAgo, durationMinutes, sboms, ...fields } of searchApi) {
+    for (const {
+      startedMinutesAgo,
+      durationMinutes,
+      sboms,
+      ...fields
+    } of searchApi) {
       const started = Date.now() - startedMinutesAgo * 60_000;
       const response = await request(server)
         .post('/api/rollback-guard/ledger/deployments')
@@ -287,7 +389,9 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
         .send({
           ...fields,
           startedAt: new Date(started).toISOString(),
-          finishedAt: new Date(started + durationMinutes * 60_000).toISOString(),
+          finishedAt: new Date(
+            started + durationMinutes * 60_000,
+          ).toISOString(),
           evidence: sboms.map((file: string) => ({
             kind: 'sbom',
             name: file,
@@ -300,7 +404,10 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
         });
       expect(response.status).toBe(201);
     }
-    const { check, readiness } = await vulnerabilitiesCheck(server, 'search-api');
+    const { check, readiness } = await vulnerabilitiesCheck(
+      server,
+      'search-api',
+    );
     expect(readiness.candidate.version).toBe('2.3.0');
     expect(readiness.risk).toBe('high');
     expect(check.summary).toBe(

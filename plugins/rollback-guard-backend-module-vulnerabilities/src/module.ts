@@ -36,14 +36,17 @@ export function readOsvSettings(config: Config): OsvSettings | undefined {
       .includes(baseUrl.hostname.toLocaleLowerCase('en-US'))
   ) {
     throw new Error(
-      `${KEY}.baseUrl names ${baseUrl.hostname}, which is not in ${KEY}.allowedHosts (${allowedHosts.join(
+      `${KEY}.baseUrl names ${
+        baseUrl.hostname
+      }, which is not in ${KEY}.allowedHosts (${allowedHosts.join(
         ', ',
       )}); add it there if the backend may send package lists to it`,
     );
   }
   return {
     baseUrl,
-    allowPrivateAddresses: osv.getOptionalBoolean('allowPrivateAddresses') ?? false,
+    allowPrivateAddresses:
+      osv.getOptionalBoolean('allowPrivateAddresses') ?? false,
     timeoutMs: osv.getOptionalNumber('timeoutMs') ?? 10_000,
     maxRecordLookups: osv.getOptionalNumber('maxRecordLookups') ?? 200,
   };

@@ -14,11 +14,15 @@ import {
   OSV_BASE,
   osvHandlers,
   osvRequests,
-} from './osv/osvHandlers';
+} from './__testUtils__/osvHandlers';
 
 const SPDX = 'application/spdx+json';
 const spdx = (version: '1.0.0' | '1.1.0') => [
-  { name: 'sbom.spdx.json', mediaType: SPDX, content: fixture(`spdx-${version}.json`) },
+  {
+    name: 'sbom.spdx.json',
+    mediaType: SPDX,
+    content: fixture(`spdx-${version}.json`),
+  },
 ];
 
 // OSV cannot be reached from here: msw answers as api.osv.dev documents.
@@ -60,7 +64,9 @@ describe('the vulnerabilities module with OSV', () => {
     await deployBoth(server, 'spdx-web', spdx('1.0.0'), spdx('1.1.0'));
     const { check } = await vulnerabilitiesCheck(server, 'spdx-web');
     expect(check.status).toBe('fail');
-    expect(check.findings?.map(f => [f.rule, f.severity, f.references])).toEqual([
+    expect(
+      check.findings?.map(f => [f.rule, f.severity, f.references]),
+    ).toEqual([
       ['GHSA-35jh-r3h4-6jhm', 'high', ['CVE-2021-23337']],
       ['GHSA-29mw-wpgm-hmr9', 'medium', ['CVE-2020-28500']],
     ]);
@@ -93,7 +99,9 @@ describe('the vulnerabilities module with OSV', () => {
     expect(batches[1].body?.queries).toEqual([
       { package: { purl: 'pkg:npm/lodash@4.17.20' }, page_token: 'page-2' },
     ]);
-    expect(osvRequests.filter(r => r.path.startsWith('/v1/vulns/'))).toHaveLength(2);
+    expect(
+      osvRequests.filter(r => r.path.startsWith('/v1/vulns/')),
+    ).toHaveLength(2);
   });
 
   it('judges a candidate scanned long ago by today’s knowledge', async () => {
@@ -130,7 +138,10 @@ describe('the vulnerabilities module with OSV', () => {
   it('is unknown when OSV refuses the query (400), naming its message', async () => {
     osv.use(
       http.post(`${OSV_BASE}/v1/querybatch`, () =>
-        HttpResponse.json({ code: 3, message: 'Invalid query.' }, { status: 400 }),
+        HttpResponse.json(
+          { code: 3, message: 'Invalid query.' },
+          { status: 400 },
+        ),
       ),
     );
     await deployBoth(server, 'bad-request-web', spdx('1.0.0'), spdx('1.1.0'));
@@ -164,7 +175,10 @@ describe('the vulnerabilities module with OSV', () => {
       http.post(`${OSV_BASE}/v1/querybatch`, () => {
         calls += 1;
         return calls === 1
-          ? new HttpResponse(null, { status: 429, headers: { 'Retry-After': '1' } })
+          ? new HttpResponse(null, {
+              status: 429,
+              headers: { 'Retry-After': '1' },
+            })
           : undefined; // falls through to the documented answer
       }),
     );
@@ -180,7 +194,10 @@ describe('the vulnerabilities module with OSV', () => {
         HttpResponse.text('upstream connect error', { status: 500 }),
       ),
     );
-    const clean = { name: 'sbom.json', content: fixture('cyclonedx-trivy-1.1.0.json') };
+    const clean = {
+      name: 'sbom.json',
+      content: fixture('cyclonedx-trivy-1.1.0.json'),
+    };
     await deployBoth(server, 'down-web', [clean], [clean]);
     const down = await vulnerabilitiesCheck(server, 'down-web');
     expect(down.check.status).toBe('unknown');
@@ -206,7 +223,9 @@ describe('OSV settings and the outbound guard', () => {
       readOsvSettings(
         new ConfigReader({
           rollbackGuard: {
-            vulnerabilities: { osv: { baseUrl: 'https://osv.attacker.example' } },
+            vulnerabilities: {
+              osv: { baseUrl: 'https://osv.attacker.example' },
+            },
           },
         }),
       ),
@@ -217,7 +236,9 @@ describe('OSV settings and the outbound guard', () => {
     expect(
       readOsvSettings(
         new ConfigReader({
-          rollbackGuard: { vulnerabilities: { osv: { baseUrl: 'https://api.osv.dev' } } },
+          rollbackGuard: {
+            vulnerabilities: { osv: { baseUrl: 'https://api.osv.dev' } },
+          },
         }),
       )?.baseUrl.href,
     ).toBe('https://api.osv.dev/');

@@ -54,7 +54,14 @@ describe('mergeVulnerabilities', () => {
     const merged = mergeVulnerabilities([
       [vuln('CVE-2021-23337', 'medium')],
       [vuln('GHSA-xxxx', 'unknown', ['PYSEC-1'], 'osv')],
-      [vuln('GHSA-35jh-r3h4-6jhm', 'high', ['CVE-2021-23337', 'GHSA-xxxx'], 'osv')],
+      [
+        vuln(
+          'GHSA-35jh-r3h4-6jhm',
+          'high',
+          ['CVE-2021-23337', 'GHSA-xxxx'],
+          'osv',
+        ),
+      ],
     ]);
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatchObject({

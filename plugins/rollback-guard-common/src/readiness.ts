@@ -80,7 +80,12 @@ export type CheckFinding = {
  *
  * @public
  */
-export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+export type FindingSeverity =
+  | 'critical'
+  | 'high'
+  | 'medium'
+  | 'low'
+  | 'unknown';
 
 /**
  * @public

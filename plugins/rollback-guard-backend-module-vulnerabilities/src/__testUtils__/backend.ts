@@ -1,5 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import {
   CandidateReadiness,
   CheckResult,
@@ -30,7 +31,10 @@ export type Sbom = {
 };
 
 export const fixture = (name: string) =>
-  fs.readFileSync(path.join(__dirname, '..', 'sbom', '__fixtures__', name), 'utf8');
+  fs.readFileSync(
+    path.join(__dirname, '..', 'sbom', '__fixtures__', name),
+    'utf8',
+  );
 
 function component(name: string): Entity {
   return {
@@ -47,7 +51,7 @@ function component(name: string): Entity {
 /** A backend with the plugin, this module and a catalog of these entities. */
 export async function startBackend(
   entities: string[],
-  config: Record<string, unknown> = {},
+  config: JsonObject = {},
 ): Promise<Server> {
   const { server } = await startTestBackend({
     features: [
@@ -67,8 +71,22 @@ export async function deployBoth(
   candidate: Sbom[],
   current: Sbom[],
 ) {
-  await recordTestDeployment(server, entity, '1.0.0', 'succeeded', candidate, 'sbom');
-  await recordTestDeployment(server, entity, '1.1.0', 'failed', current, 'sbom');
+  await recordTestDeployment(
+    server,
+    entity,
+    '1.0.0',
+    'succeeded',
+    candidate,
+    'sbom',
+  );
+  await recordTestDeployment(
+    server,
+    entity,
+    '1.1.0',
+    'failed',
+    current,
+    'sbom',
+  );
 }
 
 export async function vulnerabilitiesCheck(

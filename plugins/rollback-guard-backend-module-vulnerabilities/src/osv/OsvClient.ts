@@ -43,7 +43,10 @@ const batchAnswer = z.object({
       .object({
         vulns: z
           .array(
-            z.object({ id: z.string().min(1), modified: z.string().optional() }),
+            z.object({
+              id: z.string().min(1),
+              modified: z.string().optional(),
+            }),
           )
           .optional(),
         next_page_token: z.string().optional(),
@@ -159,13 +162,16 @@ export class OsvClient {
           );
         }
         const next: typeof pending = [];
-        answer.data.results.forEach((result, index) => {
+        for (const [index, result] of answer.data.results.entries()) {
           const { purl } = pending[index];
-          found.set(purl, [...(found.get(purl) ?? []), ...(result.vulns ?? [])]);
+          found.set(purl, [
+            ...(found.get(purl) ?? []),
+            ...(result.vulns ?? []),
+          ]);
           if (result.next_page_token) {
             next.push({ purl, pageToken: result.next_page_token });
           }
-        });
+        }
         pending = next;
       }
     }
@@ -269,7 +275,9 @@ export class OsvClient {
     const text = response.body.toString('utf8');
     if (response.status !== 200) {
       throw new OsvError(
-        `OSV answered ${path.startsWith('/v1/vulns/') ? path : method + ' ' + path} with HTTP ${response.status}${
+        `OSV answered ${
+          path.startsWith('/v1/vulns/') ? path : `${method} ${path}`
+        } with HTTP ${response.status}${
           errorMessage(text) ? `: ${errorMessage(text)}` : ''
         }`,
       );
@@ -288,7 +296,9 @@ export class OsvClient {
 }
 
 /** Seconds, or an HTTP date, as RFC 9110 allows. */
-function retryAfterMs(header: string | string[] | undefined): number | undefined {
+function retryAfterMs(
+  header: string | string[] | undefined,
+): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;

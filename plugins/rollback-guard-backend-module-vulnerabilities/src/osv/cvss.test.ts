@@ -15,8 +15,12 @@ describe('cvss3BaseScore', () => {
   });
 
   it('rates scores as the CVSS scale does, and other versions as unknown', () => {
-    expect(severityOfVector('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H')).toBe('critical');
-    expect(severityOfVector('CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H')).toBe('high');
+    expect(
+      severityOfVector('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'),
+    ).toBe('critical');
+    expect(
+      severityOfVector('CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H'),
+    ).toBe('high');
     expect(severityOfVector('AV:N/AC:L/Au:N/C:P/I:P/A:P')).toBe('unknown');
     expect(severityOfVector('CVSS:3.1/AV:X/AC:L')).toBe('unknown');
   });

@@ -45,9 +45,7 @@ const cyclonedxVulnerability = z
       .optional(),
     description: z.string().optional(),
     recommendation: z.string().optional(),
-    advisories: z
-      .array(z.object({ url: z.string() }).passthrough())
-      .optional(),
+    advisories: z.array(z.object({ url: z.string() }).passthrough()).optional(),
     affects: z
       .array(
         z
@@ -213,11 +211,7 @@ export class SbomError extends Error {
   }
 }
 
-function check<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  what: string,
-): T {
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.slice(0, 3).map(issue => {
@@ -233,7 +227,9 @@ function check<T>(
 }
 
 function uniq<T>(values: Array<T | undefined>): T[] {
-  return [...new Set(values.filter((v): v is T => v !== undefined && v !== ''))];
+  return [
+    ...new Set(values.filter((v): v is T => v !== undefined && v !== '')),
+  ];
 }
 
 /**
@@ -318,40 +314,35 @@ export function parseCycloneDx(document: unknown): ParsedSbom {
     ...(c.version ? { version: c.version } : {}),
     ...(c.purl ? { purl: c.purl } : {}),
   }));
-  const vulnerabilities = bom.vulnerabilities?.map(
-    (v): KnownVulnerability => {
-      const severity = (v.ratings ?? [])
-        .map(r => normalizeSeverity(r.severity))
-        .reduce(worseSeverity, 'unknown');
-      return {
-        id: v.id,
-        aliases: uniq((v.references ?? []).map(r => r.id)).filter(
-          id => id !== v.id,
-        ),
-        severity,
-        packages: (v.affects ?? []).map(affect => {
-          const component = byRef.get(affect.ref);
-          const affected = affect.versions?.find(
-            ver => ver.status !== 'unaffected',
-          );
-          return {
-            name: component?.name ?? affect.ref,
-            ...(component?.version ?? affected?.version
-              ? { version: component?.version ?? affected?.version }
-              : {}),
-            ...(component?.purl ? { purl: component.purl } : {}),
-            ...(v.recommendation ? { fixedIn: v.recommendation } : {}),
-          };
-        }),
-        ...(v.description ? { title: firstLine(v.description) } : {}),
-        urls: uniq([
-          ...(v.advisories ?? []).map(a => a.url),
-          v.source?.url,
-        ]),
-        source: 'cyclonedx',
-      };
-    },
-  );
+  const vulnerabilities = bom.vulnerabilities?.map((v): KnownVulnerability => {
+    const severity = (v.ratings ?? [])
+      .map(r => normalizeSeverity(r.severity))
+      .reduce(worseSeverity, 'unknown');
+    return {
+      id: v.id,
+      aliases: uniq((v.references ?? []).map(r => r.id)).filter(
+        id => id !== v.id,
+      ),
+      severity,
+      packages: (v.affects ?? []).map(affect => {
+        const component = byRef.get(affect.ref);
+        const affected = affect.versions?.find(
+          ver => ver.status !== 'unaffected',
+        );
+        return {
+          name: component?.name ?? affect.ref,
+          ...(component?.version ?? affected?.version
+            ? { version: component?.version ?? affected?.version }
+            : {}),
+          ...(component?.purl ? { purl: component.purl } : {}),
+          ...(v.recommendation ? { fixedIn: v.recommendation } : {}),
+        };
+      }),
+      ...(v.description ? { title: firstLine(v.description) } : {}),
+      urls: uniq([...(v.advisories ?? []).map(a => a.url), v.source?.url]),
+      source: 'cyclonedx',
+    };
+  });
   return {
     format: 'cyclonedx',
     specVersion: bom.specVersion,
@@ -409,7 +400,9 @@ export function parseTrivy(document: unknown): ParsedSbom {
         id: v.VulnerabilityID,
         aliases: [],
         severity: normalizeSeverity(v.Severity),
-        packages: [{ ...pkg, ...(v.FixedVersion ? { fixedIn: v.FixedVersion } : {}) }],
+        packages: [
+          { ...pkg, ...(v.FixedVersion ? { fixedIn: v.FixedVersion } : {}) },
+        ],
         ...(v.Title ? { title: v.Title } : {}),
         urls: uniq([v.PrimaryURL]),
         source: 'trivy',
@@ -455,10 +448,7 @@ export function parseGrype(document: unknown): ParsedSbom {
       ...(vulnerability.description
         ? { title: firstLine(vulnerability.description) }
         : {}),
-      urls: uniq([
-        vulnerability.dataSource,
-        ...(vulnerability.urls ?? []),
-      ]),
+      urls: uniq([vulnerability.dataSource, ...(vulnerability.urls ?? [])]),
       source: 'grype',
     };
   });

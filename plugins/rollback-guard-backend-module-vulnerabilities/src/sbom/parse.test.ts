@@ -36,9 +36,9 @@ describe('parseSbom', () => {
   });
 
   it('tells a scanned BOM with nothing found from a BOM nobody scanned', () => {
-    expect(parseSbom(fixture('cyclonedx-trivy-1.1.0.json')).vulnerabilities).toEqual(
-      [],
-    );
+    expect(
+      parseSbom(fixture('cyclonedx-trivy-1.1.0.json')).vulnerabilities,
+    ).toEqual([]);
     const unscanned = JSON.parse(fixture('cyclonedx-trivy-1.1.0.json'));
     delete unscanned.vulnerabilities;
     expect(
@@ -119,9 +119,9 @@ describe('parseSbom', () => {
   });
 
   it('tells the formats apart by content under application/json or no media type', () => {
-    expect(parseSbom(fixture('trivy-1.0.0.json'), 'application/json').format).toBe(
-      'trivy',
-    );
+    expect(
+      parseSbom(fixture('trivy-1.0.0.json'), 'application/json').format,
+    ).toBe('trivy');
     expect(parseSbom(fixture('grype-1.0.0.json')).format).toBe('grype');
     expect(parseSbom(fixture('spdx-1.0.0.json')).format).toBe('spdx');
   });
@@ -129,7 +129,11 @@ describe('parseSbom', () => {
   it.each([
     ['{"bomFormat": "CycloneDX", ', undefined, /^is not JSON: /],
     ['[]', undefined, /^is not a JSON object$/],
-    ['{"name": "x"}', undefined, /neither CycloneDX, SPDX, a Trivy report nor a Grype report/],
+    [
+      '{"name": "x"}',
+      undefined,
+      /neither CycloneDX, SPDX, a Trivy report nor a Grype report/,
+    ],
     [
       '{"bomFormat": "CycloneDX", "specVersion": "1.2", "components": []}',
       'application/vnd.cyclonedx+json',
@@ -160,8 +164,11 @@ describe('parseSbom', () => {
       'application/vnd.cyclonedx+xml',
       /has media type application\/vnd.cyclonedx\+xml, which this check does not read; send one of application\/vnd.cyclonedx\+json/,
     ],
-  ])('refuses %s with a reason a person can act on', (content, mediaType, reason) => {
-    expect(() => parseSbom(content, mediaType)).toThrow(SbomError);
-    expect(() => parseSbom(content, mediaType)).toThrow(reason);
-  });
+  ])(
+    'refuses %s with a reason a person can act on',
+    (content, mediaType, reason) => {
+      expect(() => parseSbom(content, mediaType)).toThrow(SbomError);
+      expect(() => parseSbom(content, mediaType)).toThrow(reason);
+    },
+  );
 });

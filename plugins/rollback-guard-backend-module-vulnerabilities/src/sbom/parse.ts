@@ -76,9 +76,7 @@ export function parseSbom(content: string, mediaType?: string): ParsedSbom {
   if (!document || typeof document !== 'object' || Array.isArray(document)) {
     throw new SbomError('is not a JSON object');
   }
-  return PARSERS[declared === 'detect' ? detect(document) : declared](
-    document,
-  );
+  return PARSERS[declared === 'detect' ? detect(document) : declared](document);
 }
 
 export { SbomError };

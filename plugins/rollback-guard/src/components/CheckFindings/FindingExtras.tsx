@@ -63,13 +63,20 @@ function isHttps(url: string): boolean {
  * an SBOM is data from CI, and a `javascript:` or `http:` one is shown as
  * text, never followed.
  */
-export function FindingLinks(props: { links: NonNullable<CheckFinding['links']> }) {
+export function FindingLinks(props: {
+  links: NonNullable<CheckFinding['links']>;
+}) {
   const classes = useStyles();
   return (
     <Typography variant="body2" component="div" className={classes.links}>
       {props.links.map(link =>
         isHttps(link.url) ? (
-          <Link key={link.url} to={link.url} target="_blank" rel="noopener noreferrer">
+          <Link
+            key={link.url}
+            to={link.url}
+            target="_blank"
+            rel="noopener noreferrer"
+          >
             {link.title}
           </Link>
         ) : (

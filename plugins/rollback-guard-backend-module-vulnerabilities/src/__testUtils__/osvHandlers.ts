@@ -20,17 +20,32 @@ export const OSV_RECORDS: Record<string, object> = {
       {
         package: { ecosystem: 'npm', name: 'lodash', purl: 'pkg:npm/lodash' },
         ranges: [
-          { type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '4.17.21' }] },
+          {
+            type: 'SEMVER',
+            events: [{ introduced: '0' }, { fixed: '4.17.21' }],
+          },
         ],
-        database_specific: { source: 'https://github.com/github/advisory-database/blob/main/advisories/github-reviewed/2021/05/GHSA-35jh-r3h4-6jhm/GHSA-35jh-r3h4-6jhm.json' },
+        database_specific: {
+          source:
+            'https://github.com/github/advisory-database/blob/main/advisories/github-reviewed/2021/05/GHSA-35jh-r3h4-6jhm/GHSA-35jh-r3h4-6jhm.json',
+        },
       },
     ],
     severity: [
-      { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H' },
+      {
+        type: 'CVSS_V3',
+        score: 'CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H',
+      },
     ],
     references: [
-      { type: 'ADVISORY', url: 'https://nvd.nist.gov/vuln/detail/CVE-2021-23337' },
-      { type: 'WEB', url: 'https://github.com/lodash/lodash/commit/3469357cff396a26c363f8c1b5a91dde28ba4b1c' },
+      {
+        type: 'ADVISORY',
+        url: 'https://nvd.nist.gov/vuln/detail/CVE-2021-23337',
+      },
+      {
+        type: 'WEB',
+        url: 'https://github.com/lodash/lodash/commit/3469357cff396a26c363f8c1b5a91dde28ba4b1c',
+      },
       { type: 'PACKAGE', url: 'https://github.com/lodash/lodash' },
     ],
     database_specific: {
@@ -48,16 +63,25 @@ export const OSV_RECORDS: Record<string, object> = {
       {
         package: { ecosystem: 'npm', name: 'lodash', purl: 'pkg:npm/lodash' },
         ranges: [
-          { type: 'SEMVER', events: [{ introduced: '4.0.0' }, { fixed: '4.17.21' }] },
+          {
+            type: 'SEMVER',
+            events: [{ introduced: '4.0.0' }, { fixed: '4.17.21' }],
+          },
         ],
       },
     ],
     // Rated by its vector only: 5.3, medium.
     severity: [
-      { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L' },
+      {
+        type: 'CVSS_V3',
+        score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L',
+      },
     ],
     references: [
-      { type: 'ADVISORY', url: 'https://nvd.nist.gov/vuln/detail/CVE-2020-28500' },
+      {
+        type: 'ADVISORY',
+        url: 'https://nvd.nist.gov/vuln/detail/CVE-2020-28500',
+      },
     ],
   },
 };
@@ -71,7 +95,8 @@ const KNOWN: Record<string, Array<{ id: string; modified: string }>> = {
 };
 
 /** Every request the mock OSV received, in order. */
-export const osvRequests: Array<{ path: string; body?: { queries: Query[] } }> = [];
+export const osvRequests: Array<{ path: string; body?: { queries: Query[] } }> =
+  [];
 
 export const osvHandlers = [
   http.post(`${OSV_BASE}/v1/querybatch`, async ({ request }) => {
@@ -100,6 +125,9 @@ export const osvHandlers = [
     const record = OSV_RECORDS[id];
     return record
       ? HttpResponse.json(record)
-      : HttpResponse.json({ code: 5, message: 'Bug not found.' }, { status: 404 });
+      : HttpResponse.json(
+          { code: 5, message: 'Bug not found.' },
+          { status: 404 },
+        );
   }),
 ];
