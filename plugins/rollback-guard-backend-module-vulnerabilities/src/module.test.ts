@@ -6,6 +6,7 @@ import request from 'supertest';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { refreshedCandidate } from '../../rollback-guard-backend/src/__testUtils__/ledgerClient';
 import {
+  attached,
   deployBoth,
   fixture,
   Server,
@@ -41,20 +42,8 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'cyclonedx-web',
-      [
-        {
-          name: 'sbom.cdx.json',
-          mediaType: CYCLONEDX,
-          content: fixture('cyclonedx-trivy-1.0.0.json'),
-        },
-      ],
-      [
-        {
-          name: 'sbom.cdx.json',
-          mediaType: CYCLONEDX,
-          content: fixture('cyclonedx-trivy-1.1.0.json'),
-        },
-      ],
+      attached('cyclonedx-trivy-1.0.0.json', CYCLONEDX, 'sbom.cdx.json'),
+      attached('cyclonedx-trivy-1.1.0.json', CYCLONEDX, 'sbom.cdx.json'),
     );
     const { check, readiness } = await vulnerabilitiesCheck(
       server,
@@ -92,20 +81,8 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'trivy-web',
-      [
-        {
-          name: 'trivy.json',
-          mediaType: 'application/vnd.trivy+json',
-          content: fixture('trivy-1.0.0.json'),
-        },
-      ],
-      [
-        {
-          name: 'trivy.json',
-          mediaType: 'application/vnd.trivy+json',
-          content: fixture('trivy-1.1.0.json'),
-        },
-      ],
+      attached('trivy-1.0.0.json', 'application/vnd.trivy+json', 'trivy.json'),
+      attached('trivy-1.1.0.json', 'application/vnd.trivy+json', 'trivy.json'),
     );
     const { check } = await vulnerabilitiesCheck(server, 'trivy-web');
     expect(check.status).toBe('fail');
@@ -120,20 +97,8 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'grype-worker',
-      [
-        {
-          name: 'grype.json',
-          mediaType: 'application/vnd.grype+json',
-          content: fixture('grype-1.0.0.json'),
-        },
-      ],
-      [
-        {
-          name: 'grype.json',
-          mediaType: 'application/vnd.grype+json',
-          content: fixture('grype-1.1.0.json'),
-        },
-      ],
+      attached('grype-1.0.0.json', 'application/vnd.grype+json', 'grype.json'),
+      attached('grype-1.1.0.json', 'application/vnd.grype+json', 'grype.json'),
     );
     const { check } = await vulnerabilitiesCheck(server, 'grype-worker');
     expect(check.status).toBe('fail');
@@ -162,7 +127,7 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'alias-worker',
-      [{ name: 'bom.json', content: fixture('cyclonedx-grype-1.6.json') }],
+      attached('cyclonedx-grype-1.6.json', undefined, 'bom.json'),
       [{ name: 'bom.json', content: JSON.stringify(trivyWithMinimist) }],
     );
     const { check } = await vulnerabilitiesCheck(server, 'alias-worker');
@@ -187,13 +152,7 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
           content: JSON.stringify(candidate),
         },
       ],
-      [
-        {
-          name: 'sbom.json',
-          mediaType: CYCLONEDX,
-          content: fixture('cyclonedx-trivy-1.1.0.json'),
-        },
-      ],
+      attached('cyclonedx-trivy-1.1.0.json', CYCLONEDX, 'sbom.json'),
     );
     const { check, readiness } = await vulnerabilitiesCheck(
       server,
@@ -218,20 +177,8 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'spdx-web',
-      [
-        {
-          name: 'sbom.spdx.json',
-          mediaType: 'application/spdx+json',
-          content: fixture('spdx-1.0.0.json'),
-        },
-      ],
-      [
-        {
-          name: 'sbom.spdx.json',
-          mediaType: 'application/spdx+json',
-          content: fixture('spdx-1.1.0.json'),
-        },
-      ],
+      attached('spdx-1.0.0.json', 'application/spdx+json', 'sbom.spdx.json'),
+      attached('spdx-1.1.0.json', 'application/spdx+json', 'sbom.spdx.json'),
     );
     const { check } = await vulnerabilitiesCheck(server, 'spdx-web');
     expect(check.status).toBe('unknown');
@@ -252,7 +199,7 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
       server,
       'half-sbom-web',
       [],
-      [{ name: 'trivy.json', content: fixture('trivy-1.1.0.json') }],
+      attached('trivy-1.1.0.json', undefined, 'trivy.json'),
     );
     const candidateLacks = await vulnerabilitiesCheck(server, 'half-sbom-web');
     expect(candidateLacks.check.status).toBe('unknown');
@@ -261,7 +208,7 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
     await deployBoth(
       server,
       'other-half-web',
-      [{ name: 'trivy.json', content: fixture('trivy-1.0.0.json') }],
+      attached('trivy-1.0.0.json', undefined, 'trivy.json'),
       [],
     );
     const half = await vulnerabilitiesCheck(server, 'other-half-web');
@@ -283,13 +230,7 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
           reference: 'registry.example.com/web:sbom-1.0.0',
         },
       ],
-      [
-        {
-          name: 'sbom',
-          mediaType: CYCLONEDX,
-          content: fixture('cyclonedx-trivy-1.1.0.json'),
-        },
-      ],
+      attached('cyclonedx-trivy-1.1.0.json', CYCLONEDX, 'sbom'),
     );
     const { check } = await vulnerabilitiesCheck(server, 'by-reference-web');
     expect(check.status).toBe('unknown');

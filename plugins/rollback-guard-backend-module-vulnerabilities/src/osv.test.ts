@@ -2,6 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
+  attached,
   deployBoth,
   fixture,
   Server,
@@ -111,7 +112,7 @@ describe('the vulnerabilities module with OSV', () => {
       server,
       'stale-web',
       [{ name: 'sbom.json', content: JSON.stringify(scannedClean) }],
-      [{ name: 'sbom.json', content: fixture('cyclonedx-trivy-1.1.0.json') }],
+      attached('cyclonedx-trivy-1.1.0.json', undefined, 'sbom.json'),
     );
     const { check } = await vulnerabilitiesCheck(server, 'stale-web');
     expect(check.status).toBe('fail');
@@ -124,8 +125,8 @@ describe('the vulnerabilities module with OSV', () => {
     await deployBoth(
       server,
       'merged-web',
-      [{ name: 'trivy.json', content: fixture('trivy-1.0.0.json') }],
-      [{ name: 'trivy.json', content: fixture('trivy-1.1.0.json') }],
+      attached('trivy-1.0.0.json', undefined, 'trivy.json'),
+      attached('trivy-1.1.0.json', undefined, 'trivy.json'),
     );
     const { check } = await vulnerabilitiesCheck(server, 'merged-web');
     expect(check.findings?.map(f => f.rule)).toEqual([
@@ -208,7 +209,7 @@ describe('the vulnerabilities module with OSV', () => {
     await deployBoth(
       server,
       'down-but-known-web',
-      [{ name: 'sbom.json', content: fixture('cyclonedx-trivy-1.0.0.json') }],
+      attached('cyclonedx-trivy-1.0.0.json', undefined, 'sbom.json'),
       [clean],
     );
     const known = await vulnerabilitiesCheck(server, 'down-but-known-web');

@@ -98,3 +98,14 @@ export async function vulnerabilitiesCheck(
   if (!check) throw new Error(`no vulnerabilities check for ${entity}`);
   return { readiness, check };
 }
+
+/** One SBOM item of a fixture, as CI attaches it. */
+export function attached(
+  file: string,
+  mediaType?: string,
+  name = file,
+): Sbom[] {
+  return [
+    { name, ...(mediaType ? { mediaType } : {}), content: fixture(file) },
+  ];
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KnownVulnerability, ParsedSbom, SbomPackage } from './types';
 import { normalizeSeverity, worseSeverity } from './severity';
+import { mergeVulnerabilities } from '../reopened';
 
 // Light schemas of the fields this check reads; everything else a document
 // carries is let through untouched.
@@ -232,35 +233,6 @@ function uniq<T>(values: Array<T | undefined>): T[] {
   ];
 }
 
-/**
- * One entry per id within a document: a scanner lists a vulnerability once
- * per package it affects.
- */
-export function mergeById(items: KnownVulnerability[]): KnownVulnerability[] {
-  const byId = new Map<string, KnownVulnerability>();
-  for (const item of items) {
-    const seen = byId.get(item.id);
-    if (!seen) {
-      byId.set(item.id, { ...item, packages: [...item.packages] });
-      continue;
-    }
-    seen.aliases = uniq([...seen.aliases, ...item.aliases]);
-    seen.severity = worseSeverity(seen.severity, item.severity);
-    seen.urls = uniq([...seen.urls, ...item.urls]);
-    seen.title = seen.title ?? item.title;
-    for (const pkg of item.packages) {
-      if (
-        !seen.packages.some(
-          p => p.name === pkg.name && p.version === pkg.version,
-        )
-      ) {
-        seen.packages.push(pkg);
-      }
-    }
-  }
-  return [...byId.values()];
-}
-
 const OPTIONAL_STRINGS = ['bom-ref', 'version', 'purl'] as const;
 
 /**
@@ -347,7 +319,9 @@ export function parseCycloneDx(document: unknown): ParsedSbom {
     format: 'cyclonedx',
     specVersion: bom.specVersion,
     packages,
-    ...(vulnerabilities ? { vulnerabilities: mergeById(vulnerabilities) } : {}),
+    ...(vulnerabilities
+      ? { vulnerabilities: mergeVulnerabilities([vulnerabilities]) }
+      : {}),
   };
 }
 
@@ -413,7 +387,7 @@ export function parseTrivy(document: unknown): ParsedSbom {
     format: 'trivy',
     specVersion: String(report.SchemaVersion),
     packages,
-    vulnerabilities: mergeById(vulnerabilities),
+    vulnerabilities: mergeVulnerabilities([vulnerabilities]),
   };
 }
 
@@ -455,7 +429,7 @@ export function parseGrype(document: unknown): ParsedSbom {
   return {
     format: 'grype',
     packages,
-    vulnerabilities: mergeById(vulnerabilities),
+    vulnerabilities: mergeVulnerabilities([vulnerabilities]),
   };
 }
 
