@@ -322,8 +322,8 @@ export interface Config {
       maxEvidenceBytes?: number;
       /**
        * The service principals that may record deployments, by subject as
-       * Backstage names them, e.g. `external:example-ci` for a static
-       * external access token with `subject: example-ci`. Other services get
+       * Backstage names them, e.g. `example-ci` for a static external
+       * access token with `subject: example-ci`. Other services get
        * 403. When unset, any service principal may record, and the backend
        * warns at start.
        */

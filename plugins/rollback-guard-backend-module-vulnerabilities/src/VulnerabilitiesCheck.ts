@@ -388,19 +388,32 @@ function finding(
     rule: v.id,
     status,
     severity: v.severity,
-    message: `${v.title ? `${v.title}. ` : ''}${candidateVersion} ships ${
-      where || 'an affected package'
-    }`,
+    message: `${
+      v.title ? `${v.title.replace(/\.$/, '')}. ` : ''
+    }${candidateVersion} ships ${where || 'an affected package'}`,
     ...(v.packages[0] ? { source: packageText(v.packages[0]) } : {}),
     ...(v.aliases.length ? { references: v.aliases } : {}),
     ...(links.length ? { links } : {}),
   };
 }
 
+const ADVISORY_ID = /\b(?:GHSA(?:-[0-9a-z]{4}){3}|CVE-\d{4}-\d{4,})\b/i;
+
+/** The GHSA or CVE id in an advisory page's path, spelled as its database does. */
+function idInUrl(pathname: string): string | undefined {
+  const found = ADVISORY_ID.exec(decodeURIComponent(pathname))?.[0];
+  if (!found) return undefined;
+  return /^ghsa/i.test(found)
+    ? `GHSA${found.slice(4).toLocaleLowerCase('en-US')}`
+    : found.toLocaleUpperCase('en-US');
+}
+
+/** "GHSA-35jh-r3h4-6jhm on github.com": the id the page is about, and where. */
 function linkTitle(url: string, id: string): string {
   try {
-    const host = new URL(url).hostname.replace(/^www\./, '');
-    return `${id} on ${host}`;
+    const parsed = new URL(url);
+    const host = parsed.hostname.replace(/^www\./, '');
+    return `${idInUrl(parsed.pathname) ?? id} on ${host}`;
   } catch {
     return id;
   }

@@ -80,7 +80,7 @@ describe('the vulnerabilities module with OSV', () => {
           url: 'https://osv.dev/vulnerability/GHSA-35jh-r3h4-6jhm',
         },
         {
-          title: 'GHSA-35jh-r3h4-6jhm on nvd.nist.gov',
+          title: 'CVE-2021-23337 on nvd.nist.gov',
           url: 'https://nvd.nist.gov/vuln/detail/CVE-2021-23337',
         },
       ],

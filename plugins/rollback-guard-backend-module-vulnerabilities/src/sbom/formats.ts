@@ -307,11 +307,17 @@ export function parseCycloneDx(document: unknown): ParsedSbom {
             ? { version: component?.version ?? affected?.version }
             : {}),
           ...(component?.purl ? { purl: component.purl } : {}),
-          ...(v.recommendation ? { fixedIn: v.recommendation } : {}),
+          ...(fixedIn(v.recommendation)
+            ? { fixedIn: fixedIn(v.recommendation) }
+            : {}),
         };
       }),
       ...(v.description ? { title: firstLine(v.description) } : {}),
-      urls: uniq([...(v.advisories ?? []).map(a => a.url), v.source?.url]),
+      // A scanner's source URL is often a search page: the advisories are
+      // the pages about this vulnerability.
+      urls: v.advisories?.length
+        ? uniq(v.advisories.map(a => a.url))
+        : uniq([v.source?.url]),
       source: 'cyclonedx',
     };
   });
@@ -431,6 +437,11 @@ export function parseGrype(document: unknown): ParsedSbom {
     packages,
     vulnerabilities: mergeVulnerabilities([vulnerabilities]),
   };
+}
+
+/** The version in "Upgrade lodash to version 4.17.21", as Trivy writes it. */
+function fixedIn(recommendation: string | undefined): string | undefined {
+  return recommendation?.match(/\b(?:version|to)\s+v?(\d[^\s,;]*)/i)?.[1];
 }
 
 function firstLine(text: string): string {
