@@ -42,6 +42,15 @@ export interface Config {
          * @default 200
          */
         maxRecordLookups?: number;
+        /**
+         * How long OSV's answer for a package is reused, in minutes (every
+         * candidate of every entity asks about the current version's
+         * packages). Vulnerability records are reused while their
+         * `modified` time stands.
+         *
+         * @default 60
+         */
+        cacheMinutes?: number;
       };
     };
   };

@@ -382,6 +382,7 @@ function finding(
     })
     .join(', ');
   const links = v.urls
+    .filter(url => url.length <= 2048)
     .slice(0, 3)
     .map(url => ({ title: linkTitle(url, v.id), url }));
   return {

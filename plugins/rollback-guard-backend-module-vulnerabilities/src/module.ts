@@ -49,6 +49,7 @@ export function readOsvSettings(config: Config): OsvSettings | undefined {
       osv.getOptionalBoolean('allowPrivateAddresses') ?? false,
     timeoutMs: osv.getOptionalNumber('timeoutMs') ?? 10_000,
     maxRecordLookups: osv.getOptionalNumber('maxRecordLookups') ?? 200,
+    cacheMs: (osv.getOptionalNumber('cacheMinutes') ?? 60) * 60_000,
   };
 }
 

@@ -49,7 +49,12 @@ describe('the vulnerabilities module with OSV', () => {
       {
         rollbackGuard: {
           vulnerabilities: {
-            osv: { baseUrl: OSV_BASE, allowedHosts: ['api.osv.test'] },
+            // Each test gives OSV's answers anew.
+            osv: {
+              baseUrl: OSV_BASE,
+              allowedHosts: ['api.osv.test'],
+              cacheMinutes: 0,
+            },
           },
         },
       },
@@ -251,6 +256,7 @@ describe('OSV settings and the outbound guard', () => {
       allowPrivateAddresses: false,
       timeoutMs: 1000,
       maxRecordLookups: 10,
+      cacheMs: 0,
     });
     await expect(client.queryPurls(['pkg:npm/lodash@4.17.20'])).rejects.toThrow(
       '127.0.0.1 is a loopback address; set rollbackGuard.vulnerabilities.osv.allowPrivateAddresses: true',

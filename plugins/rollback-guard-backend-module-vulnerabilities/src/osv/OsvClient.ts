@@ -27,7 +27,34 @@ export type OsvSettings = {
   timeoutMs: number;
   /** Vulnerability records read per check run, beyond those cached. */
   maxRecordLookups: number;
+  /**
+   * How long OSV's answer for a package is reused, in milliseconds; every
+   * candidate of every entity asks about the current version's packages.
+   */
+  cacheMs: number;
 };
+
+/** Entries kept in each cache; the oldest go first. */
+const MAX_CACHED = 20_000;
+
+/** A map that forgets its oldest entries past `MAX_CACHED`. */
+class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: V) {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > MAX_CACHED) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+  }
+}
+
+type VulnRef = { id: string; modified?: string };
 
 /** Why OSV gave no usable answer, in words for a person. */
 export class OsvError extends Error {
@@ -120,7 +147,11 @@ export class OsvClient {
     allowHint:
       'set rollbackGuard.vulnerabilities.osv.allowPrivateAddresses: true if the OSV mirror is meant to be internal',
   });
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new BoundedCache<Cached>();
+  private readonly answers = new BoundedCache<{
+    at: number;
+    vulns: VulnRef[];
+  }>();
 
   constructor(readonly settings: OsvSettings) {}
 
@@ -131,8 +162,31 @@ export class OsvClient {
   async queryPurls(
     purls: string[],
     signal?: AbortSignal,
-  ): Promise<Map<string, Array<{ id: string; modified?: string }>>> {
-    const found = new Map<string, Array<{ id: string; modified?: string }>>();
+  ): Promise<Map<string, VulnRef[]>> {
+    const found = new Map<string, VulnRef[]>();
+    const now = Date.now();
+    const asked: string[] = [];
+    for (const purl of purls) {
+      const cached = this.answers.get(purl);
+      if (cached && now - cached.at < this.settings.cacheMs) {
+        found.set(purl, cached.vulns);
+      } else {
+        asked.push(purl);
+      }
+    }
+    const fresh = await this.ask(asked, signal);
+    for (const [purl, vulns] of fresh) {
+      found.set(purl, vulns);
+      this.answers.set(purl, { at: now, vulns });
+    }
+    return found;
+  }
+
+  private async ask(
+    purls: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, VulnRef[]>> {
+    const found = new Map<string, VulnRef[]>(purls.map(purl => [purl, []]));
     for (let i = 0; i < purls.length; i += MAX_QUERIES_PER_BATCH) {
       let pending = purls
         .slice(i, i + MAX_QUERIES_PER_BATCH)
@@ -203,14 +257,16 @@ export class OsvClient {
     for (let i = 0; i < read.length; i += 8) {
       await Promise.all(
         read.slice(i, i + 8).map(async id => {
-          const answer = osvRecord.safeParse(
-            await this.call(
-              'GET',
-              `/v1/vulns/${encodeURIComponent(id)}`,
-              undefined,
-              signal,
-            ),
+          const body = await this.call(
+            'GET',
+            `/v1/vulns/${encodeURIComponent(id)}`,
+            undefined,
+            signal,
+            { missingIsNull: true },
           );
+          // Withdrawn or not yet published: compared by id alone.
+          if (body === null) return;
+          const answer = osvRecord.safeParse(body);
           if (!answer.success) {
             throw new OsvError(
               `OSV answered /v1/vulns/${id} without the OSV schema's id`,
@@ -230,7 +286,7 @@ export class OsvClient {
     path: string,
     body: unknown,
     signal: AbortSignal | undefined,
-    retried = false,
+    options: { missingIsNull?: boolean; retried?: boolean } = {},
   ): Promise<unknown> {
     const { baseUrl } = this.settings;
     const url = new URL(`${baseUrl.href.replace(/\/+$/, '')}${path}`);
@@ -260,9 +316,16 @@ export class OsvClient {
     }
     if (response.status === 429) {
       const waitMs = retryAfterMs(response.headers['retry-after']);
-      if (!retried && waitMs !== undefined && waitMs <= MAX_RETRY_WAIT_MS) {
+      if (
+        !options.retried &&
+        waitMs !== undefined &&
+        waitMs <= MAX_RETRY_WAIT_MS
+      ) {
         await new Promise(resolve => setTimeout(resolve, waitMs));
-        return this.call(method, path, body, signal, true);
+        return this.call(method, path, body, signal, {
+          ...options,
+          retried: true,
+        });
       }
       throw new OsvError(
         `OSV is rate-limiting the backend (HTTP 429)${
@@ -273,6 +336,7 @@ export class OsvClient {
       );
     }
     const text = response.body.toString('utf8');
+    if (response.status === 404 && options.missingIsNull) return null;
     if (response.status !== 200) {
       throw new OsvError(
         `OSV answered ${
