@@ -33,6 +33,25 @@ describe('findReopened', () => {
     ]);
   });
 
+  it('leaves out what the candidate’s own VEX analysis marks not affected, whatever OSV says of the package', () => {
+    const notAffected = {
+      ...vuln('CVE-2021-23337', 'high'),
+      notAffected: true,
+    };
+    expect(findReopened({ candidate: [notAffected], current: [] })).toEqual([]);
+    const withOsv = mergeVulnerabilities([
+      [vuln('GHSA-35jh-r3h4-6jhm', 'high', ['CVE-2021-23337'], 'osv')],
+      [notAffected],
+    ]);
+    expect(findReopened({ candidate: withOsv, current: [] })).toEqual([]);
+    expect(
+      findReopened({
+        candidate: [...withOsv, vuln('CVE-2020-28500', 'medium')],
+        current: [],
+      }).map(v => v.id),
+    ).toEqual(['CVE-2020-28500']);
+  });
+
   it('matches a GHSA id to its CVE through aliases, either way, whatever the case', () => {
     expect(
       findReopened({

@@ -53,6 +53,9 @@ export function mergeVulnerabilities(
       first.severity = worseSeverity(first.severity, other.severity);
       first.urls = uniq([...first.urls, ...other.urls]);
       first.title = first.title ?? other.title;
+      // A VEX statement is about this product; OSV and scanners match
+      // package versions only, so theirs does not undo it.
+      if (other.notAffected) first.notAffected = true;
       for (const pkg of other.packages) {
         if (
           !first.packages.some(
@@ -74,8 +77,9 @@ export function mergeVulnerabilities(
 }
 
 /**
- * The vulnerabilities going back would re-open: known in the candidate and
- * absent from the current version by id and by every alias. Worst first.
+ * The vulnerabilities going back would re-open: known in the candidate (and
+ * not marked not affected there) and absent from the current version by id
+ * and by every alias. Worst first.
  *
  * @public
  */
@@ -85,6 +89,7 @@ export function findReopened(options: {
 }): KnownVulnerability[] {
   const present = new Set(options.current.flatMap(names));
   return options.candidate
+    .filter(v => !v.notAffected)
     .filter(v => !names(v).some(name => present.has(name)))
     .sort(
       (a, b) => bySeverity(a.severity, b.severity) || a.id.localeCompare(b.id),

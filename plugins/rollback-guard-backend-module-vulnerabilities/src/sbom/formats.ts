@@ -46,6 +46,10 @@ const cyclonedxVulnerability = z
       .optional(),
     description: z.string().optional(),
     recommendation: z.string().optional(),
+    analysis: z
+      .object({ state: z.string().optional() })
+      .passthrough()
+      .optional(),
     advisories: z.array(z.object({ url: z.string() }).passthrough()).optional(),
     affects: z
       .array(
@@ -319,6 +323,10 @@ export function parseCycloneDx(document: unknown): ParsedSbom {
         ? uniq(v.advisories.map(a => a.url))
         : uniq([v.source?.url]),
       source: 'cyclonedx',
+      ...(v.analysis?.state === 'not_affected' ||
+      v.analysis?.state === 'false_positive'
+        ? { notAffected: true }
+        : {}),
     };
   });
   return {

@@ -46,6 +46,19 @@ describe('parseSbom', () => {
     ).toBeUndefined();
   });
 
+  it('keeps a CycloneDX VEX analysis that says not affected', () => {
+    const bom = JSON.parse(fixture('cyclonedx-trivy-1.0.0.json'));
+    bom.vulnerabilities[1].analysis = {
+      state: 'not_affected',
+      justification: 'code_not_reachable',
+    };
+    const sbom = parseSbom(JSON.stringify(bom));
+    expect(sbom.vulnerabilities?.map(v => [v.id, v.notAffected])).toEqual([
+      ['CVE-2020-28500', undefined],
+      ['CVE-2021-23337', true],
+    ]);
+  });
+
   it('reads a CycloneDX 1.6 BOM as Grype writes it, with the CVE as an alias of the GHSA id and affects by bom-ref', () => {
     const sbom = parseSbom(fixture('cyclonedx-grype-1.6.json'));
     expect(sbom.vulnerabilities).toEqual([

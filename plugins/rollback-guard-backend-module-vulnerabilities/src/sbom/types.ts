@@ -45,6 +45,11 @@ export type KnownVulnerability = {
   urls: string[];
   /** Who said so: the scanner's format or `osv`. */
   source: string;
+  /**
+   * The document's own analysis (CycloneDX VEX `analysis.state`
+   * `not_affected` or `false_positive`) says this version is not exposed.
+   */
+  notAffected?: boolean;
 };
 
 /**
