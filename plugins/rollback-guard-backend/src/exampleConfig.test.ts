@@ -41,9 +41,15 @@ describe('the example app-config.yaml', () => {
   }, 60_000);
 
   it('lets its CI token and its example pipeline write the ledger, by subject', () => {
+    // A static external token's principal is its configured subject as is
+    // (only JWKS tokens get an `external:` prefix).
     expect(example.rollbackGuard.ledger.writers).toEqual([
-      `external:${example.backend.auth.externalAccess[0].options.subject}`,
+      example.backend.auth.externalAccess[0].options.subject,
       'plugin:example-pipeline',
     ]);
+  });
+
+  it('sets no global limit, whose default of 5 a minute would throttle the catalog and the seeding', () => {
+    expect(example.backend.rateLimit.global).toBe(false);
   });
 });
