@@ -14,7 +14,7 @@ import {
   startActionsBackend,
   startWebhookReceiver,
   userHeader as user,
-} from '../plugins/rollback-guard-backend/src/__testUtils__/actionsBackend';
+} from '@internal/rollback-guard-test-harness';
 import { dropPluginDatabase, percentile, print } from './util';
 
 const REQUESTS = 20;

@@ -11,7 +11,7 @@ import {
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
 import { dropPluginDatabase, percentile, print, serviceEntities } from './util';
-import { fakeCatalog } from '../plugins/rollback-guard-backend/src/__testUtils__/fakeCatalog';
+import { fakeCatalog } from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from '../plugins/rollback-guard-backend/src/plugin';
 
 const ENTITIES = 1000;

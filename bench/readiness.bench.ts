@@ -15,8 +15,7 @@ import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
 import { percentile, print, serviceEntities } from './util';
-import { fakeCatalog } from '../plugins/rollback-guard-backend/src/__testUtils__/fakeCatalog';
-import { testModule } from '../plugins/rollback-guard-backend/src/__testUtils__/modules';
+import { fakeCatalog, testModule } from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from '../plugins/rollback-guard-backend/src/plugin';
 
 const ENTITIES = 1000;
@@ -59,11 +58,7 @@ async function main() {
             database: { client: 'better-sqlite3', connection: ':memory:' },
           },
           // Only the five timed checks.
-          rollbackGuard: {
-            readiness: {
-              disabledChecks: ['artifact-availability', 'registry-credentials'],
-            },
-          },
+          rollbackGuard: {},
         },
       }),
     ],

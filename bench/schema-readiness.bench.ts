@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
 import { percentile, print, serviceEntities } from './util';
-import { fakeCatalog } from '../plugins/rollback-guard-backend/src/__testUtils__/fakeCatalog';
+import { fakeCatalog } from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from '../plugins/rollback-guard-backend/src/plugin';
 import schemaCompatibilityModule from '../plugins/rollback-guard-backend-module-schema-compatibility/src';
 
@@ -61,11 +61,7 @@ async function main() {
           backend: {
             database: { client: 'better-sqlite3', connection: ':memory:' },
           },
-          rollbackGuard: {
-            readiness: {
-              disabledChecks: ['artifact-availability', 'registry-credentials'],
-            },
-          },
+          rollbackGuard: {},
         },
       }),
     ],

@@ -18,50 +18,6 @@ export interface Config {
      */
     providerTimeoutMs?: number;
     /**
-     * The OCI registries the backend may contact, for the artifact
-     * availability and registry credentials checks. An image reference (from
-     * an annotation or a recorded deployment) on any other host is refused
-     * before any request, and so is a host that resolves to a loopback,
-     * link-local or private address unless `allowPrivateAddresses` is set.
-     */
-    registries?: Array<{
-      /**
-       * The registry host as it appears in image references, with its port
-       * if any, e.g. `registry.example.com` or `127.0.0.1:5000`.
-       */
-      host: string;
-      /**
-       * User name for the registry (basic auth, or the token service of the
-       * bearer flow).
-       */
-      username?: string;
-      /**
-       * Password or token for the registry.
-       *
-       * @visibility secret
-       */
-      password?: string;
-      /**
-       * Talk plain HTTP instead of HTTPS (test registries only).
-       *
-       * @default false
-       */
-      insecure?: boolean;
-      /**
-       * Allow the host to resolve to loopback, link-local or private
-       * addresses (an in-cluster registry, a test registry).
-       *
-       * @default false
-       */
-      allowPrivateAddresses?: boolean;
-      /**
-       * Hosts of the token services this registry sends clients to in its
-       * `WWW-Authenticate` challenge; the registry host itself is always
-       * allowed.
-       */
-      authHosts?: string[];
-    }>;
-    /**
      * Health: how the current deployment behaves (error rate, latency,
      * availability; a canary against its stable version), read from a
      * health source module such as Prometheus, with the readiness.
@@ -144,7 +100,8 @@ export interface Config {
       checkTimeoutMs?: number;
       /**
        * Ids of checks not to run, e.g. `registry-credentials` where images
-       * are public. Built in: `artifact-availability`, `registry-credentials`.
+       * are public. Checks come with modules; naming one that is not
+       * installed stops the backend at start.
        */
       disabledChecks?: string[];
       /**
@@ -322,8 +279,8 @@ export interface Config {
       maxEvidenceBytes?: number;
       /**
        * The service principals that may record deployments, by subject as
-       * Backstage names them, e.g. `example-ci` for a static external
-       * access token with `subject: example-ci`. Other services get
+       * Backstage names them: the `subject` of a static external access
+       * token (e.g. `example-ci`), `plugin:<pluginId>` for another plugin. Other services get
        * 403. When unset, any service principal may record, and the backend
        * warns at start.
        */

@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-// The backend plugin's own test registry harness: test code sharing test
-// code, not a runtime dependency between packages.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+// The real OCI registry harness the backend's tests use.
 import {
   registryAvailable,
   startTestRegistry,
-} from '../../../plugins/rollback-guard-backend/src/__testUtils__/testRegistry';
+} from '@internal/rollback-guard-test-harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const API = 'http://localhost:7007/api/rollback-guard';

@@ -11,12 +11,11 @@ import express from 'express';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   catalogComponent,
   catalogEntitiesModule,
   untilProcessed,
-} from '../../../plugins/rollback-guard-backend/src/__testUtils__/catalogEntities';
+} from '@internal/rollback-guard-test-harness';
 import { createExampleMetricsRouter, EXAMPLE_QUERIES } from './exampleMetrics';
 
 const API = '/api/rollback-guard';

@@ -9,12 +9,11 @@ import { createHmac } from 'node:crypto';
 import request from 'supertest';
 // The backend plugin's test helpers for a real catalog: test code sharing
 // test code, not a runtime dependency between packages.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   catalogComponent,
   catalogEntitiesModule,
   untilProcessed,
-} from '../../../plugins/rollback-guard-backend/src/__testUtils__/catalogEntities';
+} from '@internal/rollback-guard-test-harness';
 import { examplePipelinePlugin } from './examplePipeline';
 
 const SECRET = 'test-pipeline-secret';

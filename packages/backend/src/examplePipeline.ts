@@ -13,20 +13,13 @@ import {
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { verifyWebhookSignature } from '@rollback-guard/plugin-rollback-guard-backend';
+import { verifyWebhookSignature } from '@rollback-guard/plugin-rollback-guard-node';
+import { WebhookPayload } from '@rollback-guard/plugin-rollback-guard-common';
 import express from 'express';
 import Router from 'express-promise-router';
 
 /** The generic webhook body (docs/action-webhooks.md). */
-type ActionPayload = {
-  actionId: string;
-  attempt: number;
-  entityRef: string;
-  environment: string;
-  kind: 'pause' | 'resume' | 'abort' | 'roll-back' | 'roll-forward';
-  targetVersion: string | null;
-  requestedBy: string;
-};
+type ActionPayload = WebhookPayload;
 
 // The state each action leaves the current deployment in.
 const NEW_STATE = {

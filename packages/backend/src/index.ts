@@ -34,6 +34,10 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// The Rollback Guard actions: rollback-guard:annotate, :readiness, :request-action
+backend.add(
+  import('@rollback-guard/plugin-scaffolder-backend-module-rollback-guard'),
+);
 
 // notifications and signals
 backend.add(import('@backstage/plugin-notifications-backend'));
@@ -41,6 +45,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // Rollback Guard
 backend.add(import('@rollback-guard/plugin-rollback-guard-backend'));
+backend.add(
+  import('@rollback-guard/plugin-rollback-guard-backend-module-oci-registry'),
+);
 backend.add(
   import(
     '@rollback-guard/plugin-rollback-guard-backend-module-schema-compatibility'
@@ -53,6 +60,9 @@ backend.add(
 );
 backend.add(
   import('@rollback-guard/plugin-rollback-guard-backend-module-prometheus'),
+);
+backend.add(
+  import('@rollback-guard/plugin-rollback-guard-backend-module-github-actions'),
 );
 backend.add(
   import(

@@ -9,18 +9,13 @@ import catalogBackend from '@backstage/plugin-catalog-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import rollbackGuardPlugin from '@rollback-guard/plugin-rollback-guard-backend';
 import { CheckResult } from '@rollback-guard/plugin-rollback-guard-common';
-// The backend's own real-catalog helpers, until a shared test-utils package exists.
-/* eslint-disable @backstage/no-relative-monorepo-imports */
 import {
   catalogComponent,
   catalogEntitiesModule,
   untilProcessed,
-} from '../../rollback-guard-backend/src/__testUtils__/catalogEntities';
-import {
   recordTestDeployment,
   refreshedCandidate,
-} from '../../rollback-guard-backend/src/__testUtils__/ledgerClient';
-/* eslint-enable @backstage/no-relative-monorepo-imports */
+} from '@internal/rollback-guard-test-harness';
 import apiCompatibilityModule from './index';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -99,14 +94,7 @@ describe('the api-compatibility module in a backend with a real catalog', () => 
         catalogEntitiesModule(entities),
         mockServices.rootConfig.factory({
           data: {
-            rollbackGuard: {
-              readiness: {
-                disabledChecks: [
-                  'artifact-availability',
-                  'registry-credentials',
-                ],
-              },
-            },
+            rollbackGuard: {},
           },
         }),
       ],

@@ -17,8 +17,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 // The backend's own test catalog, until a shared test-utils package exists.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { fakeCatalog } from '../../rollback-guard-backend/src/__testUtils__/fakeCatalog';
+import { fakeCatalog } from '@internal/rollback-guard-test-harness';
 // The module is tested in the backend plugin it extends.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import rollbackGuardPlugin from '@rollback-guard/plugin-rollback-guard-backend';

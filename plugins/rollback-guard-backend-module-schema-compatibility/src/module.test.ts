@@ -6,13 +6,11 @@ import {
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { createHash } from 'node:crypto';
 // The backend's own test catalog, until a shared test-utils package exists.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { fakeCatalog } from '../../rollback-guard-backend/src/__testUtils__/fakeCatalog';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
+  fakeCatalog,
   recordTestDeployment,
   refreshedCandidate,
-} from '../../rollback-guard-backend/src/__testUtils__/ledgerClient';
+} from '@internal/rollback-guard-test-harness';
 // The module is tested in the backend plugin it extends.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import rollbackGuardPlugin from '@rollback-guard/plugin-rollback-guard-backend';

@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { refreshedCandidate } from '../../rollback-guard-backend/src/__testUtils__/ledgerClient';
+import { refreshedCandidate } from '@internal/rollback-guard-test-harness';
 import {
   attached,
   deployBoth,

@@ -6,4 +6,7 @@
  */
 
 export { rollbackGuardPlugin as default } from './plugin';
-export { verifyWebhookSignature } from './actions/executor/WebhookExecutor';
+/**
+ * @deprecated Import it from `@rollback-guard/plugin-rollback-guard-node`.
+ */
+export { verifyWebhookSignature } from '@rollback-guard/plugin-rollback-guard-node';

@@ -5,8 +5,11 @@ import {
 } from '@backstage/backend-test-utils';
 import { DeploymentProvider } from '@rollback-guard/plugin-rollback-guard-node';
 import request from 'supertest';
-import { fakeCatalog, testEntities } from './__testUtils__/fakeCatalog';
-import { testModule } from './__testUtils__/modules';
+import {
+  fakeCatalog,
+  testEntities,
+  testModule,
+} from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from './plugin';
 
 const argoRollouts: DeploymentProvider = {

@@ -5,6 +5,9 @@ import {
 import { CatalogClient } from '@backstage/catalog-client';
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
+  ActionExecutor,
+  rollbackGuardActionsExtensionPoint,
+  WebhookFormat,
   rollbackGuardChecksExtensionPoint,
   rollbackGuardEvidenceExtensionPoint,
   rollbackGuardHealthSourcesExtensionPoint,
@@ -17,11 +20,15 @@ import { ActionService } from './actions/ActionService';
 import { DatabaseActionStore } from './actions/DatabaseActionStore';
 import { PermissivePolicyProbe } from './actions/permissivePolicy';
 import { WebhookExecutor } from './actions/executor/WebhookExecutor';
-import { createRegistryChecks } from './checks';
+import { ExecutorRouter } from './actions/executor/ExecutorRouter';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
 import { LedgerService } from './ledger/LedgerService';
 import { EvidenceValidators } from './ledger/EvidenceValidators';
+import { DeploymentChanges } from './ledger/DeploymentChanges';
+import { ActionsSweep } from './jobs/ActionsSweep';
+import { LedgerRetention } from './jobs/LedgerRetention';
+import { ReadinessRefresh } from './jobs/ReadinessRefresh';
 import { LedgerProvider } from './providers/LedgerProvider';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { CheckRegistry, ReadinessEngine } from './readiness/ReadinessEngine';
@@ -55,6 +62,12 @@ export const rollbackGuardPlugin = createBackendPlugin({
     const evidenceValidators = new EvidenceValidators();
     env.registerExtensionPoint(rollbackGuardEvidenceExtensionPoint, {
       addValidator: validator => evidenceValidators.add(validator),
+    });
+    const executors: ActionExecutor[] = [];
+    const webhookFormats: WebhookFormat<any>[] = [];
+    env.registerExtensionPoint(rollbackGuardActionsExtensionPoint, {
+      addExecutor: executor => executors.push(executor),
+      addWebhookFormat: format => webhookFormats.push(format),
     });
     const healthSources = new HealthSources();
     env.registerExtensionPoint(rollbackGuardHealthSourcesExtensionPoint, {
@@ -98,11 +111,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
         const ledger = new LedgerProvider(store);
         providers.add(ledger);
         providers.setDefault(settings.defaultProvider);
-        createRegistryChecks({ config }).forEach(check => checks.add(check));
         checks.disable(settings.readiness.disabledChecks);
 
         const catalog = new CatalogClient({ discoveryApi: discovery });
-        const entities = new EntityReader({ catalog, auth });
+        const entities = new EntityReader({ catalog, auth, permissions });
         const rolloutService = new RolloutService({
           entities,
           providers,
@@ -137,13 +149,22 @@ export const rollbackGuardPlugin = createBackendPlugin({
           refreshMinIntervalMs:
             settings.readiness.refreshMinIntervalSeconds * 1000,
         });
+        // Actions go to the webhook an entity names, else to its provider's
+        // executor, added by modules.
+        const executor = new ExecutorRouter({
+          webhooks: WebhookExecutor.fromConfig(config, {
+            formats: webhookFormats,
+          }),
+          defaultProvider: settings.defaultProvider,
+        });
+        executors.forEach(e => executor.add(e));
         const actionService = new ActionService({
           store: new DatabaseActionStore(await database.getClient()),
           entities,
           readiness: readinessService,
           permissions,
           auditor,
-          executor: WebhookExecutor.fromConfig(config),
+          executor,
           policy: settings.actions,
           readBack: async entityRef => {
             const read = await entities.getEntity(
@@ -188,6 +209,16 @@ export const rollbackGuardPlugin = createBackendPlugin({
             logger,
           });
         }
+        // The readiness computed before a change no longer holds; then
+        // verification: the pipeline reports back through the ledger (and
+        // the signal it sends makes pages read again).
+        const changes = new DeploymentChanges(logger);
+        changes.subscribe('readiness', deployment =>
+          readinessService.deploymentsChanged(deployment.entityRef),
+        );
+        changes.subscribe('action verification', deployment =>
+          actionService.verify(deployment),
+        );
         const router = await createRouter({
           httpAuth,
           summaryService: new SummaryService({ entities, providers }),
@@ -200,13 +231,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
             auth,
             maxEvidenceBytes: settings.ledger.maxEvidenceBytes,
             validators: evidenceValidators,
-            // The readiness computed before the change no longer holds;
-            // then verification: the pipeline reports back through the
-            // ledger (and the signal it sends makes pages read again).
-            onChange: async deployment => {
-              await readinessService.deploymentsChanged(deployment.entityRef);
-              await actionService.verify(deployment);
-            },
+            changes,
             logger,
           }),
           // Room for the deployment's own fields around its evidence.
@@ -222,55 +247,17 @@ export const rollbackGuardPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         const { retention } = settings.ledger;
-        await scheduler.scheduleTask({
-          id: 'rollback-guard-ledger-retention',
-          frequency: { hours: 1 },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 1 },
-          fn: async () => {
-            const removed = await store.applyRetention({
-              maxPerEnvironment: retention.maxDeploymentsPerEnvironment,
-              olderThan: new Date(
-                Date.now() - retention.maxAgeDays * 24 * 60 * 60 * 1000,
-              ),
-            });
-            if (removed > 0) {
-              logger.info(`Ledger retention removed ${removed} deployments`);
-            }
-          },
-        });
-
-        // Requests whose time ran out expire, and executions are checked
-        // against what the providers report (each once, whichever replica
-        // runs the task).
-        await scheduler.scheduleTask({
-          id: 'rollback-guard-actions-sweep',
-          frequency: { minutes: 1 },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 20 },
-          fn: async () => {
-            const expired = await actionService.expireOverdue();
-            const pickedUp = await actionService.pickUpApproved();
-            const ended = await actionService.verifyExecuting();
-            if (expired + pickedUp + ended > 0) {
-              logger.info(
-                `Rollback Guard expired ${expired} action requests, executed ${pickedUp} left approved, and ended ${ended} executions`,
-              );
-            }
-          },
-        });
-
-        // On one replica at a time: the scheduler's lock is in the database.
-        await scheduler.scheduleTask({
-          id: 'rollback-guard-readiness-refresh',
-          frequency: { minutes: settings.readiness.refreshIntervalMinutes },
-          timeout: { minutes: 30 },
-          initialDelay: { seconds: 30 },
-          fn: async () => {
-            const refreshed = await readinessService.refreshAll();
-            logger.info(`Readiness refreshed for ${refreshed} entities`);
-          },
-        });
+        const jobs = [
+          new LedgerRetention({ store, ...retention }),
+          new ActionsSweep(actionService),
+          new ReadinessRefresh(
+            readinessService,
+            settings.readiness.refreshIntervalMinutes,
+          ),
+        ];
+        for (const job of jobs) {
+          await job.scheduleWith(scheduler, message => logger.info(message));
+        }
 
         logger.info(
           `Rollback Guard ready; providers: ${providers

@@ -114,3 +114,26 @@ export type PendingApproval = {
 export type ActionRequestDetail = ActionRequest & {
   readiness?: EnvironmentReadiness;
 };
+
+/**
+ * What an action webhook receives, as JSON, once per execution attempt
+ * (Rollback Guard's `generic` format). Other formats carry the same fields
+ * in their own shape, e.g. GitHub's workflow_dispatch `inputs`.
+ *
+ * @public
+ */
+export type WebhookPayload = {
+  actionId: string;
+  /** 1 for the first execution; each retry is a new, audited attempt. */
+  attempt: number;
+  entityRef: string;
+  environment: string;
+  kind: ActionKind;
+  /** The version to go to; null for pause, resume and abort. */
+  targetVersion: string | null;
+  reason: string;
+  requestedBy: string;
+  approvedBy: string[];
+  risk: Risk;
+  readinessComputedAt: string;
+};

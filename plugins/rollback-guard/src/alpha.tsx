@@ -13,6 +13,15 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { rollbackGuardApiRef, RollbackGuardClient } from './api';
 import { isApiWithProviders, isRollbackGuardAvailable } from './plugin';
+import {
+  rollbackGuardCandidatePickerField,
+  rollbackGuardEnvironmentPickerField,
+} from './scaffolderFields';
+
+export {
+  rollbackGuardCandidatePickerField,
+  rollbackGuardEnvironmentPickerField,
+} from './scaffolderFields';
 
 /** @alpha */
 export const rollbackGuardApi = ApiBlueprint.make({
@@ -108,5 +117,7 @@ export default createFrontendPlugin({
     rollbackGuardApiEntityCard,
     rollbackGuardEntityContent,
     rollbackGuardApprovalsPage,
+    rollbackGuardEnvironmentPickerField,
+    rollbackGuardCandidatePickerField,
   ],
 });

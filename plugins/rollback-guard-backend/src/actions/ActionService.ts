@@ -19,9 +19,6 @@ import {
   ActionKind,
   ActionPolicyView,
   ActionRequest,
-  ActionRequestDetail,
-  AuditEntry,
-  PendingApproval,
   Deployment,
   DeploymentState,
   EnvironmentReadiness,
@@ -32,7 +29,6 @@ import {
   rollbackGuardActionApprovePermission,
   rollbackGuardActionOverridePermission,
   rollbackGuardActionRequestPermission,
-  rollbackGuardTabPath,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { Entity } from '@backstage/catalog-model';
 import { randomUUID } from 'node:crypto';
@@ -42,28 +38,27 @@ import { EntityReader } from '../service/EntityReader';
 import { AuditInput, DatabaseActionStore } from './DatabaseActionStore';
 import { ActionPolicy, policyForEntity } from './policy';
 import { PermissivePolicyProbe } from './permissivePolicy';
+import { ActionAnnouncer, PLUGIN_ACTOR } from './ActionAnnouncer';
+import { ActionReads, requireVisible } from './ActionReads';
+import { riskNow, verdictFor } from './verification';
+import {
+  ActionExecutionRequest,
+  ActionExecutionResult,
+} from '@rollback-guard/plugin-rollback-guard-node';
 
 /**
- * Sends an approved action to where it is carried out (a CI pipeline, an
- * orchestrator). Never retries by itself: a retry is a new, audited attempt.
+ * Sends an approved action to where it is carried out (a webhook, a
+ * provider's executor). Never retries by itself: a retry is a new, audited
+ * attempt.
  *
  * @internal
  */
-export interface ActionExecutor {
+export type ActionDispatcher = {
   execute(
-    request: { action: ActionRequest; attempt: number; entity: Entity },
+    request: ActionExecutionRequest,
     options: { signal?: AbortSignal },
-  ): Promise<
-    | { ok: true; webhook?: string; status?: number }
-    | {
-        ok: false;
-        reason: string;
-        /** The request may have reached the target before it failed. */
-        reachedTarget?: boolean;
-        status?: number;
-      }
-  >;
-}
+  ): Promise<ActionExecutionResult>;
+};
 
 /**
  * Too many requests from one person in the window: 429, with when to try
@@ -80,24 +75,6 @@ export class RateLimitedError extends CustomErrorBase {
   }
 }
 
-// The steps that end an action badly: the auditor records them as failures.
-const FAILURE_STEPS = new Set(['failed', 'stopped', 'unverified']);
-
-// Who hears of which step, and how loudly.
-const NOTICES: Record<
-  string,
-  { title: string; severity: 'high' | 'normal' | 'low'; toRequester?: boolean }
-> = {
-  requested: { title: 'Approval needed', severity: 'high' },
-  approved: { title: 'Approved', severity: 'normal', toRequester: true },
-  rejected: { title: 'Rejected', severity: 'normal', toRequester: true },
-  expired: { title: 'Expired', severity: 'normal', toRequester: true },
-  stopped: { title: 'Stopped', severity: 'high', toRequester: true },
-  failed: { title: 'Failed', severity: 'high', toRequester: true },
-  unverified: { title: 'Not verified', severity: 'high', toRequester: true },
-  verified: { title: 'Done', severity: 'normal', toRequester: true },
-};
-
 // The states of the current deployment each action makes sense in.
 const ALLOWED_FROM: Record<
   Exclude<ActionKind, 'roll-back' | 'roll-forward'>,
@@ -110,17 +87,8 @@ const ALLOWED_FROM: Record<
 
 type User = BackstageCredentials<BackstageUserPrincipal>;
 
-/** Who Rollback Guard is in the audit trail when it acts by itself. */
-const PLUGIN_ACTOR = 'rollback-guard';
-
-/** The signal channel of the approvals view. */
-const APPROVALS_CHANNEL = 'rollback-guard:approvals';
-
 /** How long an approved request may wait for its execution claim. */
 const STUCK_APPROVED_SECONDS = 60;
-
-/** How far a provider's clock may be behind ours when it reports a start. */
-const CLOCK_SKEW_MS = 5_000;
 
 /** The most requests the approvals view shows, and expiry takes at once. */
 const PENDING_LIMIT = 200;
@@ -140,7 +108,7 @@ export class ActionService {
       readiness: ReadinessService;
       permissions: PermissionsService;
       auditor: AuditorService;
-      executor: ActionExecutor;
+      executor: ActionDispatcher;
       policy: ActionPolicy;
       /** The entity's rollout status as its providers report it now. */
       readBack: (entityRef: string) => Promise<RolloutStatus>;
@@ -154,7 +122,21 @@ export class ActionService {
       signals?: SignalsService;
       logger?: LoggerService;
     },
-  ) {}
+  ) {
+    this.reads = new ActionReads(options);
+    this.announcer = new ActionAnnouncer({
+      auditor: options.auditor,
+      current: id => options.store.get(id),
+      ownersOf: options.ownersOf,
+      notifyApprovers: options.policy.notifyApprovers,
+      notifications: options.notifications,
+      signals: options.signals,
+      logger: options.logger,
+    });
+  }
+
+  private readonly announcer: ActionAnnouncer;
+  private readonly reads: ActionReads;
 
   /**
    * The request a decision or retry is about. It must name the request's
@@ -243,151 +225,7 @@ export class ActionService {
     details: Record<string, unknown> = {},
   ) {
     await this.options.store.audit(this.auditOf(action, step, actor, details));
-    await this.announce(action, step, actor, details);
-  }
-
-  /**
-   * After a step committed (its change and its audit row together): the
-   * auditor, the notifications and the signals hear of it.
-   */
-  private async announce(
-    action: ActionRequest,
-    step: string,
-    actor: string,
-    details: Record<string, unknown> = {},
-  ) {
-    const event = await this.options.auditor.createEvent({
-      eventId: 'rollback-guard-action',
-      severityLevel:
-        step === 'requested' || step === 'approved' ? 'medium' : 'low',
-      meta: {
-        step,
-        actor,
-        actionId: action.id,
-        entityRef: action.entityRef,
-        environment: action.environment,
-        kind: action.kind,
-        ...details,
-      },
-    });
-    if (FAILURE_STEPS.has(step)) {
-      await event.fail({
-        error: new Error(String(details.outcome ?? `${step}`)),
-      });
-    } else {
-      await event.success();
-    }
-    await this.tell(action, step);
-  }
-
-  /**
-   * A refused attempt (403, 409) leaves no step in the trail, but the
-   * auditor hears of it: who tried what, on which request, and why not.
-   */
-  private async refused<T>(
-    attempt: {
-      what: string;
-      actor: string;
-      actionId?: string;
-      entityRef?: string;
-    },
-    run: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'NotAllowedError' || name === 'ConflictError') {
-        const event = await this.options.auditor.createEvent({
-          eventId: 'rollback-guard-action',
-          severityLevel: 'medium',
-          meta: {
-            step: 'refused',
-            ...attempt,
-            reason: (error as Error).message,
-          },
-        });
-        await event.fail({ error: error as Error });
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * Owners (and the requester, once it ends) hear of a request through the
-   * notifications service; open pages update live through signals. Neither
-   * may fail the action: a missing or failing service is logged.
-   */
-  private async tell(action: ActionRequest, step: string) {
-    const { notifications, signals, logger } = this.options;
-    const fresh = (await this.options.store.get(action.id)) ?? action;
-    try {
-      // Only the people concerned: the entity's owners (a user receives what
-      // any group they belong to owns), the approvers, the requester.
-      const recipients = [
-        ...new Set([
-          ...((await this.options.ownersOf?.(action.entityRef)) ?? []),
-          ...this.options.policy.notifyApprovers,
-          action.requestedBy,
-        ]),
-      ].filter(ref => ref !== PLUGIN_ACTOR);
-      // The entity's pages, and the approvals view across entities.
-      for (const channel of [
-        `rollback-guard:actions:${action.entityRef}`,
-        APPROVALS_CHANNEL,
-      ]) {
-        await signals?.publish({
-          recipients: { type: 'user', entityRef: recipients },
-          channel,
-          message: {
-            actionId: action.id,
-            entityRef: action.entityRef,
-            status: fresh.status,
-            step,
-          },
-        });
-      }
-    } catch (error) {
-      logger?.warn(`Rollback Guard could not signal ${action.id}: ${error}`);
-    }
-    const what = `${action.kind}${
-      action.targetVersion ? ` to ${action.targetVersion}` : ''
-    } in ${action.environment}`;
-    const notice =
-      step === 'requested' && action.requestedBy === PLUGIN_ACTOR
-        ? { title: 'Halted by Rollback Guard', severity: 'high' as const }
-        : NOTICES[step];
-    if (!notifications || !notice) return;
-    try {
-      await notifications.send({
-        recipients: {
-          type: 'entity',
-          // The entity's owners always; the requester when it ends; the
-          // configured approvers when a decision is needed.
-          entityRef: notice.toRequester
-            ? [action.entityRef, action.requestedBy].filter(
-                ref => ref !== PLUGIN_ACTOR,
-              )
-            : [action.entityRef, ...this.options.policy.notifyApprovers],
-        },
-        payload: {
-          title: `${notice.title}: ${what} of ${action.entityRef}`,
-          description: `${action.reason} (requested by ${action.requestedBy}; ${
-            fresh.approvals.length
-          } of ${fresh.requiredApprovals} approvals)${
-            fresh.outcome ? `. ${fresh.outcome}` : ''
-          }`,
-          link: rollbackGuardTabPath(action.entityRef),
-          severity: notice.severity,
-          topic: `rollback-guard:${action.id}`,
-          scope: `rollback-guard:${action.id}`,
-        },
-      });
-    } catch (error) {
-      logger?.warn(
-        `Rollback Guard could not notify about ${action.id}: ${error}`,
-      );
-    }
+    await this.announcer.announce(action, step, actor, details);
   }
 
   async request(
@@ -402,7 +240,7 @@ export class ActionService {
     },
     credentials: User,
   ): Promise<{ action: ActionRequest; created: boolean }> {
-    return this.refused(
+    return this.announcer.refused(
       {
         what: `request ${input.kind}`,
         actor: credentials.principal.userEntityRef,
@@ -650,9 +488,14 @@ export class ActionService {
       }
       return result;
     }
-    await this.announce(action, 'requested', requester, requested);
+    await this.announcer.announce(action, 'requested', requester, requested);
     if (required === 0) {
-      await this.announce(action, 'approved', 'policy', approvedByPolicy);
+      await this.announcer.announce(
+        action,
+        'approved',
+        'policy',
+        approvedByPolicy,
+      );
       await this.execute(action, 'approved');
       return { action: (await this.options.store.get(action.id))!, created };
     }
@@ -674,7 +517,7 @@ export class ActionService {
     },
     credentials: User,
   ): Promise<ActionRequest> {
-    return this.refused(
+    return this.announcer.refused(
       {
         what: input.decision,
         actor: credentials.principal.userEntityRef,
@@ -689,20 +532,6 @@ export class ActionService {
    * The request, for someone who may see its entity; 404 as for a request
    * that does not exist otherwise, so nothing of it is revealed.
    */
-  private async visibleTo(
-    action: ActionRequest,
-    credentials: BackstageCredentials,
-  ): Promise<void> {
-    try {
-      await this.options.entities.getEntity(action.entityRef, credentials);
-    } catch (error) {
-      if ((error as Error).name === 'NotFoundError') {
-        throw new NotFoundError(`No action request ${action.id}`);
-      }
-      throw error;
-    }
-  }
-
   private async decideOnce(
     id: string,
     input: Parameters<ActionService['decide']>[1],
@@ -711,7 +540,7 @@ export class ActionService {
     this.ensureEnabled();
     const person = credentials.principal.userEntityRef;
     const action = await this.named(id, input, 'decision');
-    await this.visibleTo(action, credentials);
+    await requireVisible(this.options.entities, action, credentials);
     await this.authorize(
       credentials,
       rollbackGuardActionApprovePermission,
@@ -745,7 +574,7 @@ export class ActionService {
       ) {
         throw new ConflictError(`Action request ${id} was decided meanwhile`);
       }
-      await this.announce(action, 'rejected', person, rejected);
+      await this.announcer.announce(action, 'rejected', person, rejected);
       return (await this.options.store.get(id))!;
     }
 
@@ -763,7 +592,7 @@ export class ActionService {
         `Action request ${id} was decided or expired meanwhile; the approval was not recorded`,
       );
     }
-    await this.announce(action, 'approval', person, approval);
+    await this.announcer.announce(action, 'approval', person, approval);
     const updated = (await this.options.store.get(id))!;
     const approved = { approvers: updated.approvals.map(a => a.by) };
     if (
@@ -776,7 +605,7 @@ export class ActionService {
         [this.auditOf(action, 'approved', person, approved)],
       ))
     ) {
-      await this.announce(action, 'approved', person, approved);
+      await this.announcer.announce(action, 'approved', person, approved);
       // Only the decision that moved it to approved gets here: it executes.
       await this.execute(updated, 'approved');
     }
@@ -801,7 +630,7 @@ export class ActionService {
     },
     credentials: User,
   ): Promise<ActionRequest> {
-    return this.refused(
+    return this.announcer.refused(
       {
         what: 'retry',
         actor: credentials.principal.userEntityRef,
@@ -820,7 +649,7 @@ export class ActionService {
     this.ensureEnabled();
     const person = credentials.principal.userEntityRef;
     const action = await this.named(id, input, 'retry');
-    await this.visibleTo(action, credentials);
+    await requireVisible(this.options.entities, action, credentials);
     await this.authorize(
       credentials,
       rollbackGuardActionApprovePermission,
@@ -880,7 +709,9 @@ export class ActionService {
       this.auditOf(action, 'executing', 'rollback-guard'),
     );
     if (attempt === undefined) return;
-    await this.announce(action, 'executing', 'rollback-guard', { attempt });
+    await this.announcer.announce(action, 'executing', 'rollback-guard', {
+      attempt,
+    });
 
     const stop = async (
       outcome: string,
@@ -899,7 +730,7 @@ export class ActionService {
           this.auditOf(action, step, 'rollback-guard', stopped),
         ])
       ) {
-        await this.announce(action, step, 'rollback-guard', stopped);
+        await this.announcer.announce(action, step, 'rollback-guard', stopped);
       }
     };
     let entity: Entity;
@@ -919,7 +750,7 @@ export class ActionService {
       );
       return;
     }
-    let result: Awaited<ReturnType<ActionExecutor['execute']>>;
+    let result: ActionExecutionResult;
     try {
       result = await executor.execute({ action, attempt, entity }, {});
     } catch (error) {
@@ -930,7 +761,7 @@ export class ActionService {
     if (result.ok) {
       await this.record(action, 'dispatched', 'rollback-guard', {
         attempt,
-        webhook: result.webhook,
+        target: result.target,
         status: result.status,
       });
     } else {
@@ -1012,7 +843,7 @@ export class ActionService {
     ) {
       return false;
     }
-    await this.announce(action, step, actor, details);
+    await this.announcer.announce(action, step, actor, details);
     return true;
   }
 
@@ -1071,79 +902,12 @@ export class ActionService {
         ])
       ) {
         ended++;
-        await this.announce(action, 'unverified', 'rollback-guard', {
+        await this.announcer.announce(action, 'unverified', 'rollback-guard', {
           outcome,
         });
       }
     }
     return ended;
-  }
-
-  /** The approval policy that applies to an entity, for the action dialog. */
-  async policy(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<ActionPolicyView> {
-    const { entity, entityRef: ref } = await this.options.entities.getEntity(
-      entityRef,
-      credentials,
-    );
-    const view = policyForEntity(this.options.policy, entity, ref);
-    const { permissive } = this.options;
-    if (
-      view.enabled &&
-      permissive &&
-      (credentials.principal as { type?: string }).type === 'user' &&
-      (await permissive.anyoneMayApprove(credentials as User))
-    ) {
-      return { ...view, anyoneMayApprove: true };
-    }
-    return view;
-  }
-
-  /**
-   * The approvals view: every request still waiting, on the entities the
-   * person may see, each with whether they may approve it.
-   */
-  async pendingApprovals(credentials: User): Promise<PendingApproval[]> {
-    const person = credentials.principal.userEntityRef;
-    const pending = await this.options.store.pending(PENDING_LIMIT);
-    const visible = await this.options.entities.visible(
-      [...new Set(pending.map(a => a.entityRef))],
-      credentials,
-    );
-    const shown = pending.filter(a => visible.has(a.entityRef));
-    const refs = [...new Set(shown.map(a => a.entityRef))];
-    const allowed = new Set<string>();
-    if (this.options.policy.enabled && refs.length > 0) {
-      const decisions = await this.options.permissions.authorize(
-        refs.map(resourceRef => ({
-          permission: rollbackGuardActionApprovePermission,
-          resourceRef,
-        })),
-        { credentials },
-      );
-      refs.forEach((ref, i) => {
-        if (decisions[i].result === AuthorizeResult.ALLOW) allowed.add(ref);
-      });
-    }
-    return shown.map(action => {
-      let note: string | undefined;
-      if (!this.options.policy.enabled) {
-        note = 'Actions are off in this Backstage';
-      } else if (action.requestedBy === person) {
-        note = 'Your own request: someone else must approve it';
-      } else if (!allowed.has(action.entityRef)) {
-        note = `You may not approve actions on ${action.entityRef}`;
-      } else if (action.approvals.some(a => a.by === person)) {
-        note = 'You approved it already';
-      }
-      return {
-        action,
-        mayApprove: note === undefined,
-        ...(note ? { note } : {}),
-      };
-    });
   }
 
   /**
@@ -1171,107 +935,32 @@ export class ActionService {
         [this.auditOf(action, 'expired', 'policy', details)],
       )
     ) {
-      await this.announce(action, 'expired', 'policy', details);
+      await this.announcer.announce(action, 'expired', 'policy', details);
       return true;
     }
     return false;
   }
 
+  /** The approval policy that applies to an entity, for the action dialog. */
+  policy(entityRef: string, credentials: BackstageCredentials) {
+    return this.reads.policy(entityRef, credentials);
+  }
+
+  /** What waits for a decision, on the entities the person may see. */
+  pendingApprovals(credentials: User) {
+    return this.reads.pendingApprovals(credentials);
+  }
+
   /** One request with the readiness it was made against. */
-  async detail(
-    id: string,
-    credentials: BackstageCredentials,
-  ): Promise<ActionRequestDetail> {
-    const action = await this.options.store.getDetail(id);
-    if (!action) {
-      throw new NotFoundError(`No action request ${id}`);
-    }
-    // Only for those who may see the entity: 404 otherwise, as for a
-    // request that does not exist.
-    await this.visibleTo(action, credentials);
-    return action;
+  detail(id: string, credentials: BackstageCredentials) {
+    return this.reads.detail(id, credentials);
   }
 
-  async list(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<ActionRequest[]> {
-    const { entityRef: ref } = await this.options.entities.getEntity(
-      entityRef,
-      credentials,
-    );
-    return this.options.store.list(ref, 50);
+  list(entityRef: string, credentials: BackstageCredentials) {
+    return this.reads.list(entityRef, credentials);
   }
 
-  async auditTrail(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<AuditEntry[]> {
-    const { entityRef: ref } = await this.options.entities.getEntity(
-      entityRef,
-      credentials,
-    );
-    return this.options.store.auditTrail(ref, 200);
-  }
-}
-
-/** The risk of the action's target in a fresher snapshot. */
-function riskNow(
-  action: ActionRequest,
-  snapshot: ReadinessSnapshot,
-): { risk: Risk; reason: string } {
-  const environment = snapshot.environments.find(
-    e => e.environment === action.environment,
-  );
-  if (!environment) {
-    return { risk: 'blocked', reason: `${action.environment} is gone` };
-  }
-  if (action.kind !== 'roll-back') {
-    return action.kind === 'roll-forward'
-      ? { risk: environment.risk, reason: environment.reasons[0] ?? '' }
-      : { risk: action.risk, reason: 'unchanged' };
-  }
-  const candidate = environment.candidates.find(
-    c => c.candidate.version === action.targetVersion,
-  );
-  return candidate
-    ? { risk: candidate.risk, reason: candidate.reasons[0] ?? '' }
-    : {
-        risk: 'blocked',
-        reason: `${action.targetVersion} is no longer a candidate`,
-      };
-}
-
-/**
- * Whether the environment's current deployment fulfils or contradicts an
- * executing action. A roll-back or roll-forward is proven only by a
- * deployment of the target that started after the execution did.
- */
-function verdictFor(
-  action: ActionRequest,
-  deployment: Deployment,
-  executionStartedAt: Date,
-): 'succeeded' | 'failed' | undefined {
-  if (deployment.environment !== action.environment) return undefined;
-  const failedStates: DeploymentState[] = ['failed', 'aborted', 'rolled-back'];
-  switch (action.kind) {
-    case 'pause':
-      return deployment.state === 'paused' ? 'succeeded' : undefined;
-    case 'resume':
-      return ['progressing', 'succeeded'].includes(deployment.state)
-        ? 'succeeded'
-        : undefined;
-    case 'abort':
-      return deployment.state === 'aborted' ? 'succeeded' : undefined;
-    default:
-      if (deployment.version !== action.targetVersion) return undefined;
-      if (
-        Date.parse(deployment.startedAt) <
-        executionStartedAt.getTime() - CLOCK_SKEW_MS
-      ) {
-        return undefined;
-      }
-      if (deployment.state === 'succeeded') return 'succeeded';
-      return failedStates.includes(deployment.state) ? 'failed' : undefined;
+  auditTrail(entityRef: string, credentials: BackstageCredentials) {
+    return this.reads.auditTrail(entityRef, credentials);
   }
 }

@@ -10,13 +10,13 @@ import {
   startActionsBackend,
   startWebhookReceiver,
   userHeader as user,
-} from '../__testUtils__/actionsBackend';
-import { fakeCatalog } from '../__testUtils__/fakeCatalog';
+  fakeCatalog,
+  testModule,
+} from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from '../plugin';
 import { mockServices } from '@backstage/backend-test-utils';
 import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
-import { testModule } from '../__testUtils__/modules';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 
@@ -697,7 +697,8 @@ describe('supervised actions, execution failures and switches', () => {
       const auditorEvents: Array<Record<string, unknown>> = [];
       const backend = await startActionsBackend({
         webhookUrl: receiver.url,
-        actions: { requestTtlMinutes: 0.002 },
+        // 1.2 s: long enough to list it under load, short enough to wait out.
+        actions: { requestTtlMinutes: 0.02 },
         tasks,
         auditorEvents,
       });
@@ -706,7 +707,7 @@ describe('supervised actions, execution failures and switches', () => {
       expect(
         (await approvals(backend.server, user('bob'))).body.items,
       ).toHaveLength(1);
-      await new Promise(resolve => setTimeout(resolve, 300));
+      await new Promise(resolve => setTimeout(resolve, 1300));
       // Overdue: no longer offered, though nobody decided yet.
       expect((await approvals(backend.server, user('bob'))).body.items).toEqual(
         [],

@@ -6,7 +6,7 @@ import {
   startActionsBackend,
   startWebhookReceiver,
   userHeader as user,
-} from '../__testUtils__/actionsBackend';
+} from '@internal/rollback-guard-test-harness';
 
 const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 // Mandatory where PostgreSQL is known to be there (npm test says so).
@@ -84,6 +84,6 @@ describePg(
       expect(steps.filter((s: string) => s === 'executing')).toHaveLength(1);
       expect(steps.filter((s: string) => s === 'approved')).toHaveLength(1);
       await receiver.close();
-    });
+    }, 60_000);
   },
 );

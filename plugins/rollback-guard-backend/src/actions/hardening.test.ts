@@ -1,7 +1,9 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 import knexFactory from 'knex';
 import fs from 'node:fs';
@@ -11,10 +13,17 @@ import request from 'supertest';
 import {
   ENTITY,
   requestBody,
+  fakeCatalog,
   startActionsBackend,
   startWebhookReceiver,
   userHeader as user,
-} from '../__testUtils__/actionsBackend';
+  testModule,
+} from '@internal/rollback-guard-test-harness';
+import { rollbackGuardPlugin } from '../plugin';
+import {
+  ActionExecutionRequest,
+  DeploymentProvider,
+} from '@rollback-guard/plugin-rollback-guard-node';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
 
@@ -494,5 +503,89 @@ describe('a permission policy that lets anyone approve', () => {
   it('is not claimed of a policy that grants people what their role allows', async () => {
     // ana may request, not approve: not everyone may do everything.
     expect((await policyFor('ana', false)).anyoneMayApprove).toBeUndefined();
+  });
+});
+
+describe('providers can act', () => {
+  it('sends an action to the executor of the entity’s provider when it names no webhook', async () => {
+    const executed: ActionExecutionRequest[] = [];
+    const orchestrator: DeploymentProvider = {
+      id: 'orchestrator',
+      title: 'Orchestrator',
+      getCurrentDeployments: async () => [],
+      listDeployments: async () => [],
+    };
+    const receiver = await startWebhookReceiver();
+    const api = client(
+      (
+        await startActionsBackend({
+          webhookUrl: receiver.url,
+          withoutWebhook: true,
+          annotations: { 'rollback-guard/provider': 'ledger, orchestrator' },
+          auditorResults: [],
+          features: [
+            testModule('orchestrator', {
+              providers: [orchestrator],
+              executors: [
+                {
+                  providerId: 'orchestrator',
+                  execute: async execution => {
+                    executed.push(execution);
+                    return { ok: true, target: 'orchestrator/production' };
+                  },
+                },
+              ],
+            }),
+          ],
+        })
+      ).server,
+    );
+    const { body: action } = await api.ask(requestBody(), user('ana'));
+    const approved = await api.decide(action.id, 'approve', user('bob'));
+    expect(approved.body.status).toBe('executing');
+    expect(executed.map(r => [r.action.id, r.attempt])).toEqual([
+      [action.id, 1],
+    ]);
+    expect(receiver.received).toHaveLength(0);
+    await receiver.close();
+  });
+});
+
+describe('what a service may read', () => {
+  // A request without a token carries these credentials; the real
+  // permission client decides a service's access by its restrictions.
+  const readAs = async (restrictions: { permissionNames: string[] }) => {
+    const { server } = await startTestBackend({
+      features: [
+        rollbackGuardPlugin,
+        fakeCatalog(),
+        permissionsServiceFactory,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.service(
+            'external:dashboard',
+            restrictions,
+          ),
+        }),
+        mockServices.rootConfig.factory({
+          data: { permission: { enabled: true } },
+        }),
+      ],
+    });
+    return request(server)
+      .get('/api/rollback-guard/summary')
+      .query({ entityRef: ENTITY });
+  };
+
+  it('reads only the entities its configured access allows', async () => {
+    expect(
+      (await readAs({ permissionNames: ['catalog.entity.read'] })).status,
+    ).toBe(200);
+    const refused = await readAs({
+      permissionNames: ['rollback-guard.action.request'],
+    });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.message).toBe(
+      `No entity ${ENTITY} in the catalog`,
+    );
   });
 });

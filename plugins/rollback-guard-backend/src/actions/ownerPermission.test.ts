@@ -27,14 +27,12 @@ import {
   requestBody,
   userHeader as user,
   versionCheck,
-} from '../__testUtils__/actionsBackend';
-import { authWithActors } from '../__testUtils__/authWithActors';
-import {
+  authWithActors,
   catalogComponent,
   catalogEntitiesModule,
   untilProcessed,
-} from '../__testUtils__/catalogEntities';
-import { testModule } from '../__testUtils__/modules';
+  testModule,
+} from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from '../plugin';
 
 // A real catalog, a real permission backend and the plugin in one backend:
@@ -118,14 +116,7 @@ describe('actions under an isEntityOwner conditional decision', () => {
         mockServices.rootConfig.factory({
           data: {
             permission: { enabled: true },
-            rollbackGuard: {
-              readiness: {
-                disabledChecks: [
-                  'artifact-availability',
-                  'registry-credentials',
-                ],
-              },
-            },
+            rollbackGuard: {},
           },
         }),
       ],

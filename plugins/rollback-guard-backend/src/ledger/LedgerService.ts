@@ -20,6 +20,7 @@ import { RecordDeploymentBody, StateChangeBody } from './schemas';
 import { catalogApiSnapshot } from './apiSnapshot';
 import { sha256Hex } from './sha256';
 import { EvidenceValidators } from './EvidenceValidators';
+import { DeploymentChanges } from './DeploymentChanges';
 
 /**
  * Evidence over the configured size limit: refused whole, never truncated.
@@ -62,20 +63,14 @@ export class LedgerService {
        * Told of every recorded deployment and state change, e.g. to verify
        * an executing action; a failure there never fails the write.
        */
-      onChange?: (deployment: Deployment) => Promise<void>;
+      changes?: DeploymentChanges;
       logger?: LoggerService;
       now?: () => Date;
     },
   ) {}
 
   private async changed(deployment: Deployment): Promise<void> {
-    try {
-      await this.options.onChange?.(deployment);
-    } catch (error) {
-      this.options.logger?.warn(
-        `Rollback Guard could not act on the change of deployment ${deployment.id}: ${error}`,
-      );
-    }
+    await this.options.changes?.publish(deployment);
   }
 
   private now(): Date {

@@ -5,8 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
 import request from 'supertest';
-import { fakeCatalog } from '../__testUtils__/fakeCatalog';
-import { testModule } from '../__testUtils__/modules';
+import { fakeCatalog, testModule } from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from '../plugin';
 import { sha256Hex } from './sha256';
 

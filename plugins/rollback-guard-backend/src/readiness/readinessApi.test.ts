@@ -9,8 +9,7 @@ import {
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { ReadinessCheck } from '@rollback-guard/plugin-rollback-guard-node';
 import request from 'supertest';
-import { fakeCatalog } from '../__testUtils__/fakeCatalog';
-import { testModule } from '../__testUtils__/modules';
+import { fakeCatalog, testModule } from '@internal/rollback-guard-test-harness';
 import { rollbackGuardPlugin } from '../plugin';
 
 type Server = Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -107,11 +106,6 @@ describe('readiness', () => {
                 // Every refresh here runs the checks again.
                 refreshMinIntervalSeconds: 0,
                 checkTimeoutMs: 200,
-                // The built-in registry checks have their own tests.
-                disabledChecks: [
-                  'artifact-availability',
-                  'registry-credentials',
-                ],
               },
             },
           },

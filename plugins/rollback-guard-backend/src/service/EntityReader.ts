@@ -1,7 +1,10 @@
 import {
   AuthService,
   BackstageCredentials,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogApi } from '@backstage/catalog-client';
 import {
   CompoundEntityRef,
@@ -33,8 +36,58 @@ export function parseClientEntityRef(entityRef: string): CompoundEntityRef {
  */
 export class EntityReader {
   constructor(
-    private readonly options: { catalog: CatalogApi; auth: AuthService },
+    private readonly options: {
+      catalog: CatalogApi;
+      auth: AuthService;
+      /**
+       * Checks a service principal's own access restrictions (its configured
+       * `accessRestrictions`) before the plugin reads on its behalf.
+       */
+      permissions?: PermissionsService;
+    },
   ) {}
+
+  /**
+   * A service (CI) reads through this plugin only what its configured access
+   * allows: the entity read permission, decided by its access restrictions.
+   */
+  private async serviceMayRead(
+    credentials: BackstageCredentials,
+    entityRefs: string[],
+  ): Promise<Set<string>> {
+    const { auth, permissions } = this.options;
+    if (!permissions || !auth.isPrincipal(credentials, 'service')) {
+      return new Set(entityRefs);
+    }
+    const decisions = await permissions.authorize(
+      entityRefs.map(resourceRef => ({
+        permission: catalogEntityReadPermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return new Set(
+      entityRefs.filter(
+        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+      ),
+    );
+  }
+
+  /**
+   * A person reads the catalog as themselves. A service (CI) reads it as
+   * this plugin, as the ledger does: an external access token limited to
+   * this plugin cannot be delegated to the catalog.
+   */
+  private async catalogToken(credentials: BackstageCredentials) {
+    const { auth } = this.options;
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: auth.isPrincipal(credentials, 'service')
+        ? await auth.getOwnServiceCredentials()
+        : credentials,
+      targetPluginId: 'catalog',
+    });
+    return token;
+  }
 
   /** The entity, or a NotFoundError naming it; InputError for a malformed ref. */
   async getEntity(
@@ -42,11 +95,14 @@ export class EntityReader {
     credentials: BackstageCredentials,
   ): Promise<{ entity: Entity; entityRef: string }> {
     const ref = parseClientEntityRef(entityRef);
-    const { token } = await this.options.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: 'catalog',
-    });
-    const entity = await this.options.catalog.getEntityByRef(ref, { token });
+    const allowed = await this.serviceMayRead(credentials, [
+      stringifyEntityRef(ref),
+    ]);
+    const token = await this.catalogToken(credentials);
+    const entity =
+      allowed.size > 0
+        ? await this.options.catalog.getEntityByRef(ref, { token })
+        : undefined;
     if (!entity) {
       throw new NotFoundError(
         `No entity ${stringifyEntityRef(ref)} in the catalog`,
@@ -74,15 +130,15 @@ export class EntityReader {
     credentials: BackstageCredentials,
     fields?: string[],
   ): Promise<Entity[]> {
-    if (entityRefs.length === 0) {
+    const allowed = [
+      ...(await this.serviceMayRead(credentials, entityRefs)).values(),
+    ];
+    if (allowed.length === 0) {
       return [];
     }
-    const { token } = await this.options.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: 'catalog',
-    });
+    const token = await this.catalogToken(credentials);
     const { items } = await this.options.catalog.getEntitiesByRefs(
-      { entityRefs, ...(fields ? { fields } : {}) },
+      { entityRefs: allowed, ...(fields ? { fields } : {}) },
       { token },
     );
     return items.flatMap(entity => (entity ? [entity] : []));

@@ -111,8 +111,8 @@ export async function createRouter(options: {
   /** Ledger bodies (with their evidence) larger than this are refused with 413. */
   maxBodyBytes: number;
   /**
-   * The service subjects that may write the ledger, e.g.
-   * `external:example-ci`; undefined lets every service principal write.
+   * The service subjects that may write the ledger, e.g. `example-ci`;
+   * undefined lets every service principal write.
    */
   ledgerWriters?: string[];
 }): Promise<express.Router> {

@@ -14,9 +14,11 @@ import {
   closedPort,
   CountingServer,
   startCountingServer,
-} from '../../__testUtils__/testServers';
+} from '@internal/rollback-guard-test-harness';
 import { ResolveAddresses } from '@rollback-guard/plugin-rollback-guard-node';
-import { verifyWebhookSignature, WebhookExecutor } from './WebhookExecutor';
+import { verifyWebhookSignature } from '@rollback-guard/plugin-rollback-guard-node';
+import { githubWorkflowDispatchFormat } from '@rollback-guard/plugin-rollback-guard-backend-module-github-actions';
+import { WebhookExecutor } from './WebhookExecutor';
 
 const SECRET = 'hmac-key-7c1d9e52b0a84f3e';
 const TOKEN = 'ghp_TestToken0123456789abcdefXYZ';
@@ -56,7 +58,8 @@ function entity(webhook?: string): Entity {
 function executor(webhooks: JsonObject[], resolve?: ResolveAddresses) {
   return WebhookExecutor.fromConfig(
     new ConfigReader({ rollbackGuard: { actions: { webhooks } } }),
-    { resolve },
+    // The GitHub format, as its module adds it.
+    { resolve, formats: [githubWorkflowDispatchFormat] },
   );
 }
 
@@ -141,7 +144,7 @@ describe('WebhookExecutor', () => {
       const result = show(
         await execute(executor([local(server)]), { attempt: 2 }),
       );
-      expect(result).toEqual({ ok: true, status: 202, webhook: 'deploy' });
+      expect(result).toEqual({ ok: true, status: 202, target: 'deploy' });
       expect(server.received).toHaveLength(before + 1);
 
       const { url, headers, body } = server.received[before];
@@ -266,7 +269,7 @@ describe('WebhookExecutor', () => {
           attempt: 3,
         }),
       );
-      expect(result).toEqual({ ok: true, status: 204, webhook: 'gh-rollback' });
+      expect(result).toEqual({ ok: true, status: 204, target: 'gh-rollback' });
 
       const { url, headers, body } = server.received[before];
       expect(url).toBe(
@@ -319,7 +322,7 @@ describe('WebhookExecutor', () => {
         const result = show(await execute(executor([local(server)])));
         expect(result).toEqual({
           ok: false,
-          webhook: 'deploy',
+          target: 'deploy',
           status: 500,
           reason: expect.stringMatching(
             /^deploy answered 500 Internal Server Error: boom: the deploy job crashed x+…$/,
@@ -365,7 +368,7 @@ describe('WebhookExecutor', () => {
         );
         expect(result).toEqual({
           ok: false,
-          webhook: 'deploy',
+          target: 'deploy',
           reason: 'deploy did not answer within 200 ms',
           // It got the request: whether it acted is unknown.
           reachedTarget: true,
@@ -386,7 +389,7 @@ describe('WebhookExecutor', () => {
         const result = show(
           await execute(executor([local(server, { timeoutMs: 200 })])),
         );
-        expect(result).toEqual({ ok: true, status: 202, webhook: 'deploy' });
+        expect(result).toEqual({ ok: true, status: 202, target: 'deploy' });
       } finally {
         await server.stop();
       }
@@ -416,7 +419,7 @@ describe('WebhookExecutor', () => {
       );
       expect(result).toEqual({
         ok: false,
-        webhook: 'deploy',
+        target: 'deploy',
         reason: 'deploy refused the connection: nothing listens there',
         reachedTarget: false,
       });
@@ -497,7 +500,7 @@ describe('WebhookExecutor', () => {
       });
       await expect(
         execute(subject, { webhook: 'deploy-staging' }),
-      ).resolves.toMatchObject({ ok: true, webhook: 'deploy-staging' });
+      ).resolves.toMatchObject({ ok: true, target: 'deploy-staging' });
     });
 
     it('executes only approved actions, for their own entity', async () => {
@@ -557,7 +560,7 @@ describe('WebhookExecutor', () => {
       );
       expect(result).toEqual({
         ok: false,
-        webhook: 'deploy',
+        target: 'deploy',
         reason:
           'refused to call deploy: 127.0.0.1 is a loopback address; set allowPrivateAddresses: true on its rollbackGuard.actions.webhooks entry if the webhook is meant to be internal',
         reachedTarget: false,
@@ -646,12 +649,12 @@ describe('WebhookExecutor', () => {
       [
         'an unknown format',
         [{ ...base, format: 'gitlab' }],
-        'format must be one of generic, github-workflow-dispatch, got "gitlab"',
+        'format must be one of generic, github-workflow-dispatch, got "gitlab"; a module adds formats',
       ],
       [
         'a ref on a generic webhook',
         [{ ...base, ref: 'main' }],
-        'ref applies only to format github-workflow-dispatch',
+        'ref is not a setting of format generic; it belongs to format github-workflow-dispatch',
       ],
       [
         'a GitHub URL that is not a dispatch endpoint',

@@ -2,22 +2,22 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
-  ActionKind,
   ActionRequest,
   ANNOTATION_ACTION_WEBHOOK,
-  Risk,
   validateRollbackGuardAnnotations,
+  WebhookPayload,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
+  ActionExecutionResult,
   AddressGuard,
   exchange,
   ExchangeError,
   ResolveAddresses,
+  signWebhookBody,
+  WebhookFormat,
 } from '@rollback-guard/plugin-rollback-guard-node';
 
 const CONFIG_KEY = 'rollbackGuard.actions.webhooks';
-const FORMATS = ['generic', 'github-workflow-dispatch'] as const;
 const DEFAULT_TIMEOUT_MS = 10_000;
 // setTimeout fires at once for delays past 2^31 - 1 ms; ten minutes is far
 // beyond what a webhook that only starts a job should need.
@@ -25,113 +25,36 @@ const MAX_TIMEOUT_MS = 600_000;
 // Enough to show 200 characters of an error body; the rest is never read.
 const MAX_RESPONSE_BYTES = 4096;
 const MAX_BODY_IN_REASON = 200;
-// The endpoint of GitHub's "create a workflow dispatch event", on github.com
-// (api.github.com) or GitHub Enterprise Server (/api/v3).
-const GITHUB_DISPATCH_PATH =
-  /\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/;
+// The keys every webhook entry may have; a format may read more.
+const COMMON_KEYS = [
+  'name',
+  'url',
+  'secret',
+  'token',
+  'format',
+  'timeoutMs',
+  'allowPrivateAddresses',
+  'insecure',
+];
 
-// How a webhook wants the action: Rollback Guard's own JSON (`generic`), or
-// the body of GitHub's POST /repos/{owner}/{repo}/actions/workflows/{id}/dispatches.
-type WebhookFormat = (typeof FORMATS)[number];
+/** Rollback Guard's own format: the payload as JSON. */
+const GENERIC: WebhookFormat<undefined> = {
+  id: 'generic',
+  readSettings: () => undefined,
+  body: payload => JSON.stringify(payload),
+};
 
 // One configured webhook, without its secret and token, which only the
 // executor's private fields hold.
 type WebhookEntry = {
   name: string;
   url: URL;
-  format: WebhookFormat;
-  /** The branch or tag GitHub runs the workflow from (github-workflow-dispatch). */
-  ref: string;
+  format: WebhookFormat<unknown>;
+  settings: unknown;
   timeoutMs: number;
   allowPrivateAddresses: boolean;
   insecure: boolean;
 };
-
-/**
- * What a `generic` webhook receives, as JSON. The `github-workflow-dispatch`
- * format sends the same fields as strings, in `inputs`.
- *
- * @internal
- */
-export type WebhookPayload = {
-  actionId: string;
-  /** 1 for the first execution; each retry is a new, audited attempt. */
-  attempt: number;
-  entityRef: string;
-  environment: string;
-  kind: ActionKind;
-  /** The version to go to; null for pause, resume and abort. */
-  targetVersion: string | null;
-  reason: string;
-  requestedBy: string;
-  approvedBy: string[];
-  risk: Risk;
-  readinessComputedAt: string;
-};
-
-/**
- * How one execution went. A failure says why, in words for the audit trail,
- * and whether the request may have reached the target: when it may have
- * (`reachedTarget`), the action may have run although no success came back,
- * so a person must look before deciding on another attempt.
- *
- * @internal
- */
-export type ExecutionResult =
-  | { ok: true; status: number; webhook: string }
-  | {
-      ok: false;
-      reason: string;
-      /** Absent when no webhook could be chosen for the entity. */
-      webhook?: string;
-      /** The HTTP status, when the webhook answered. */
-      status?: number;
-      reachedTarget: boolean;
-    };
-
-// sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>
-function signWebhookBody(
-  secret: string,
-  timestamp: number | string,
-  body: string | Buffer,
-): string {
-  return `sha256=${createHmac('sha256', secret)
-    .update(`${timestamp}.`)
-    .update(body)
-    .digest('hex')}`;
-}
-
-/**
- * For receivers: whether `signature` (the `X-Rollback-Guard-Signature`
- * header) was made with `secret` over `timestamp` (the
- * `X-Rollback-Guard-Timestamp` header) and the raw request `body`, and the
- * timestamp is within `toleranceSeconds` of `now`. A stale timestamp is
- * refused so that a captured request cannot be replayed later.
- *
- * @internal
- */
-export function verifyWebhookSignature(options: {
-  secret: string;
-  timestamp: string | number;
-  /** The body exactly as received, before any JSON parsing. */
-  body: string | Buffer;
-  signature: string;
-  toleranceSeconds?: number;
-  now?: Date;
-}): boolean {
-  const { secret, body, signature, toleranceSeconds = 300 } = options;
-  const timestamp = String(options.timestamp).trim();
-  if (!secret || !/^[0-9]{1,12}$/.test(timestamp)) return false;
-  const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) {
-    return false;
-  }
-  const given = signature.trim().toLowerCase();
-  if (!/^sha256=[0-9a-f]{64}$/.test(given)) return false;
-  // Over the header's text as received: the same bytes the sender signed.
-  const expected = signWebhookBody(secret, timestamp, body);
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-}
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
@@ -151,19 +74,6 @@ function payloadOf(action: ActionRequest, attempt: number): WebhookPayload {
     risk: action.risk,
     readinessComputedAt: action.readinessComputedAt,
   };
-}
-
-function bodyFor(webhook: WebhookEntry, payload: WebhookPayload): string {
-  if (webhook.format === 'generic') return JSON.stringify(payload);
-  // workflow_dispatch inputs are strings, whatever type the workflow
-  // declares them with.
-  const inputs = Object.fromEntries(
-    Object.entries(payload).map(([key, value]) => [
-      key,
-      Array.isArray(value) ? value.join(',') : String(value ?? ''),
-    ]),
-  );
-  return JSON.stringify({ ref: webhook.ref, inputs });
 }
 
 function quoted(value: string, max = 100): string {
@@ -187,6 +97,7 @@ function isAnnotationName(name: string): boolean {
 function readEntry(
   item: Config,
   where: string,
+  formats: ReadonlyMap<string, WebhookFormat<unknown>>,
 ): { entry: WebhookEntry; secret: string; token?: string } {
   const name = item.getString('name');
   if (!isAnnotationName(name)) {
@@ -234,34 +145,38 @@ function readEntry(
       `${at}: token must be non-empty printable ASCII without spaces, as an Authorization header value needs`,
     );
   }
-  const format = (item.getOptionalString('format') ??
-    'generic') as WebhookFormat;
-  if (!FORMATS.includes(format)) {
+  const formatId = item.getOptionalString('format') ?? GENERIC.id;
+  const format = formats.get(formatId);
+  if (!format) {
     throw new InputError(
-      `${at}: format must be one of ${FORMATS.join(', ')}, got ${quoted(
-        format,
-      )}`,
+      `${at}: format must be one of ${[...formats.keys()].join(
+        ', ',
+      )}, got ${quoted(formatId)}; a module adds formats`,
     );
   }
-  const ref = item.getOptionalString('ref');
-  if (format === 'github-workflow-dispatch') {
-    if (!GITHUB_DISPATCH_PATH.test(url.pathname)) {
-      throw new InputError(
-        `${at}: format github-workflow-dispatch needs the url of GitHub's workflow dispatch endpoint, https://api.github.com/repos/<owner>/<repo>/actions/workflows/<workflow file or id>/dispatches`,
-      );
-    }
-    if (!token) {
-      throw new InputError(
-        `${at}: format github-workflow-dispatch needs token, a GitHub token allowed to dispatch the workflow (Actions: write)`,
-      );
-    }
-  } else if (ref !== undefined) {
+  const known = new Set([...COMMON_KEYS, ...(format.settingKeys ?? [])]);
+  const unknown = item.keys().filter(key => !known.has(key));
+  if (unknown.length > 0) {
+    const owner = [...formats.values()].find(f =>
+      f.settingKeys?.includes(unknown[0]),
+    );
     throw new InputError(
-      `${at}: ref applies only to format github-workflow-dispatch`,
+      `${at}: ${unknown[0]} is not a setting of format ${format.id}${
+        owner ? `; it belongs to format ${owner.id}` : ''
+      }`,
     );
   }
-  if (ref !== undefined && !ref.trim()) {
-    throw new InputError(`${at}: ref must name a branch or tag`);
+  let settings: unknown;
+  try {
+    settings = format.readSettings({
+      at,
+      name,
+      url,
+      hasToken: token !== undefined,
+      config: item,
+    });
+  } catch (error) {
+    throw new InputError((error as Error).message);
   }
   const timeoutMs = item.getOptionalNumber('timeoutMs') ?? DEFAULT_TIMEOUT_MS;
   if (
@@ -278,7 +193,7 @@ function readEntry(
       name,
       url,
       format,
-      ref: ref ?? 'main',
+      settings,
       timeoutMs,
       allowPrivateAddresses:
         item.getOptionalBoolean('allowPrivateAddresses') ?? false,
@@ -310,8 +225,21 @@ export class WebhookExecutor {
 
   static fromConfig(
     config: Config,
-    options: { resolve?: ResolveAddresses } = {},
+    options: {
+      resolve?: ResolveAddresses;
+      /** Formats added by modules, beside the built-in `generic`. */
+      formats?: WebhookFormat<any>[];
+    } = {},
   ): WebhookExecutor {
+    const formats = new Map<string, WebhookFormat<unknown>>([
+      [GENERIC.id, GENERIC],
+    ]);
+    for (const format of options.formats ?? []) {
+      if (formats.has(format.id)) {
+        throw new Error(`Webhook format ${format.id} is added twice`);
+      }
+      formats.set(format.id, format);
+    }
     const webhooks = new Map<string, WebhookEntry>();
     const secrets = new Map<string, string>();
     const tokens = new Map<string, string>();
@@ -320,6 +248,7 @@ export class WebhookExecutor {
       const { entry, secret, token } = readEntry(
         item,
         `${CONFIG_KEY}[${index}]`,
+        formats,
       );
       if (webhooks.has(entry.name)) {
         throw new InputError(
@@ -396,7 +325,7 @@ export class WebhookExecutor {
   async execute(
     input: { action: ActionRequest; attempt: number; entity: Entity },
     options: { signal?: AbortSignal } = {},
-  ): Promise<ExecutionResult> {
+  ): Promise<ActionExecutionResult> {
     const { action, attempt, entity } = input;
     if (!Number.isInteger(attempt) || attempt < 1) {
       throw new InputError(
@@ -437,15 +366,18 @@ export class WebhookExecutor {
       reason: string,
       reachedTarget: boolean,
       status?: number,
-    ): ExecutionResult => ({
+    ): ActionExecutionResult => ({
       ok: false,
       reason: redact(reason),
-      webhook: webhook.name,
+      target: webhook.name,
       ...(status === undefined ? {} : { status }),
       reachedTarget,
     });
 
-    const body = bodyFor(webhook, payloadOf(action, attempt));
+    const body = webhook.format.body(
+      payloadOf(action, attempt),
+      webhook.settings,
+    );
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
@@ -453,12 +385,7 @@ export class WebhookExecutor {
       'X-Rollback-Guard-Signature': signWebhookBody(secret, timestamp, body),
       'X-Rollback-Guard-Action': action.id,
       'X-Rollback-Guard-Attempt': String(attempt),
-      ...(webhook.format === 'github-workflow-dispatch'
-        ? {
-            Accept: 'application/vnd.github+json',
-            'X-GitHub-Api-Version': '2022-11-28',
-          }
-        : {}),
+      ...webhook.format.headers,
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
     };
 
@@ -483,7 +410,7 @@ export class WebhookExecutor {
       });
       const { status } = response;
       if (isSuccess(status)) {
-        return { ok: true, status, webhook: webhook.name };
+        return { ok: true, status, target: webhook.name };
       }
       const text = redact(response.body.toString('utf8'))
         .replace(/\s+/g, ' ')

@@ -1,0 +1,4 @@
+export {
+  RollbackGuardCandidatePicker,
+  RollbackGuardEnvironmentPicker,
+} from './RollbackTargetFields';
