@@ -77,8 +77,14 @@ function evidenceItem(entityRef, item, sent) {
   return { ...rest, sha256, content };
 }
 
-/** A version's migrations, in apply order, and its API definitions. */
-function evidenceOf(entityRef, migrations = [], apiDefinitions = {}, sent) {
+/** A version's migrations, in apply order, its API definitions and SBOMs. */
+function evidenceOf(
+  entityRef,
+  migrations = [],
+  apiDefinitions = {},
+  sent,
+  sboms = [],
+) {
   const name = entityRef.split('/').pop();
   const read = (...parts) =>
     fs.readFileSync(path.join(EXAMPLES, ...parts), 'utf8');
@@ -94,6 +100,12 @@ function evidenceOf(entityRef, migrations = [], apiDefinitions = {}, sent) {
       name: `api:default/${api}`,
       mediaType: 'application/vnd.oai.openapi+yaml',
       content: read('apis', file),
+    })),
+    ...sboms.map(file => ({
+      kind: 'sbom',
+      name: file,
+      mediaType: 'application/vnd.cyclonedx+json',
+      content: read('sboms', name, file),
     })),
   ].map(item => evidenceItem(entityRef, item, sent));
 }
@@ -111,16 +123,18 @@ async function main() {
       events = [],
       migrations,
       apiDefinitions,
+      sboms,
       ...fields
     } = item;
     const started = now - startedMinutesAgo * MINUTE;
     const body = { ...fields, startedAt: new Date(started).toISOString() };
-    if (migrations || apiDefinitions) {
+    if (migrations || apiDefinitions || sboms) {
       body.evidence = evidenceOf(
         item.entityRef,
         migrations,
         apiDefinitions,
         sent,
+        sboms,
       );
     }
     if (durationMinutes !== undefined) {

@@ -239,6 +239,40 @@ test('a rollback across a dropped column is blocked, with the finding on the tab
   });
 });
 
+test('going back to a version with a fixed high CVE is high risk, with the advisory on the tab', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  // search-api 2.3.0 ships lodash 4.17.20; 2.4.0 moved to 4.17.21.
+  const reason =
+    "Vulnerabilities: Going back to 2.3.0 re-opens CVE-2021-23337 (high) in lodash 4.17.20, fixed in the current version's 4.17.21 and 1 more vulnerability";
+  await page.goto('/catalog/default/component/search-api');
+  const card = rollbackGuardCard(page);
+  // The current version runs well: the card shows the risk, the tab why.
+  await expect(card.getByText('high risk').first()).toBeVisible();
+
+  await page.goto('/catalog/default/component/search-api/rollback-guard');
+  const candidate = page.getByRole('region', { name: 'Candidate 2.3.0' });
+  await expect(candidate.getByText('high risk')).toBeVisible();
+  await expect(candidate.getByText(reason).first()).toBeVisible();
+  await candidate.getByRole('button', { name: /Vulnerabilities/ }).click();
+  const finding = candidate
+    .getByRole('list', { name: 'Findings' })
+    .getByRole('listitem')
+    .filter({ hasText: 'CVE-2021-23337' });
+  await expect(finding.getByLabel('Severity high')).toHaveText('HIGH');
+  await expect(
+    finding.getByRole('link', { name: 'GHSA-35jh-r3h4-6jhm on github.com' }),
+  ).toHaveAttribute(
+    'href',
+    'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+  );
+  await page.screenshot({
+    path: testInfo.outputPath('search-api.png'),
+    fullPage: true,
+  });
+});
+
 test('going back across an endpoint its consumers use is high risk, naming them', async ({
   page,
 }) => {

@@ -9,6 +9,7 @@ import {
   rollbackGuardActionsExtensionPoint,
   WebhookFormat,
   rollbackGuardChecksExtensionPoint,
+  rollbackGuardEvidenceExtensionPoint,
   rollbackGuardHealthSourcesExtensionPoint,
   rollbackGuardProvidersExtensionPoint,
 } from '@rollback-guard/plugin-rollback-guard-node';
@@ -23,6 +24,7 @@ import { ExecutorRouter } from './actions/executor/ExecutorRouter';
 import { readRollbackGuardConfig } from './config';
 import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
 import { LedgerService } from './ledger/LedgerService';
+import { EvidenceValidators } from './ledger/EvidenceValidators';
 import { DeploymentChanges } from './ledger/DeploymentChanges';
 import { ActionsSweep } from './jobs/ActionsSweep';
 import { LedgerRetention } from './jobs/LedgerRetention';
@@ -56,6 +58,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
     const checks = new CheckRegistry();
     env.registerExtensionPoint(rollbackGuardChecksExtensionPoint, {
       addCheck: check => checks.add(check),
+    });
+    const evidenceValidators = new EvidenceValidators();
+    env.registerExtensionPoint(rollbackGuardEvidenceExtensionPoint, {
+      addValidator: validator => evidenceValidators.add(validator),
     });
     const executors: ActionExecutor[] = [];
     const webhookFormats: WebhookFormat<any>[] = [];
@@ -232,6 +238,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
             entities,
             auth,
             maxEvidenceBytes: settings.ledger.maxEvidenceBytes,
+            validators: evidenceValidators,
             changes,
             logger,
           }),

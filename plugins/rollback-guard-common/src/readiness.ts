@@ -69,7 +69,34 @@ export type CheckFinding = {
   references?: string[];
   /** Catalog entities concerned, e.g. the consumers of a removed operation. */
   entityRefs?: string[];
+  /** How severe the finding is, e.g. a vulnerability's rating. */
+  severity?: FindingSeverity;
+  /** Pages about it, e.g. an advisory; only `https` URLs are shown as links. */
+  links?: Array<{ title: string; url: string }>;
 };
+
+/**
+ * The severity of a finding, as vulnerability ratings name it.
+ *
+ * @public
+ */
+export type FindingSeverity =
+  | 'critical'
+  | 'high'
+  | 'medium'
+  | 'low'
+  | 'unknown';
+
+/**
+ * @public
+ */
+export const FINDING_SEVERITIES: readonly FindingSeverity[] = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'unknown',
+];
 
 /**
  * One check's result for one candidate.

@@ -6,6 +6,7 @@
 
 export * from './actions';
 export * from './checks';
+export * from './evidence';
 export * from './extensions';
 export * from './health';
 export * from './outbound';

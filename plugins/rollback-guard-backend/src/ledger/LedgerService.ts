@@ -19,6 +19,7 @@ import { EntityReader } from '../entities/EntityReader';
 import { RecordDeploymentBody, StateChangeBody } from './schemas';
 import { catalogApiSnapshot } from './apiSnapshot';
 import { sha256Hex } from '../lib/sha256';
+import { EvidenceValidators } from './EvidenceValidators';
 import { DeploymentChanges } from './DeploymentChanges';
 
 /**
@@ -56,6 +57,8 @@ export class LedgerService {
       entities: EntityReader;
       auth: AuthService;
       maxEvidenceBytes: number;
+      /** Refuse content no check could read (e.g. a malformed SBOM). */
+      validators?: EvidenceValidators;
       /**
        * Told of every recorded deployment and state change, e.g. to verify
        * an executing action; a failure there never fails the write.
@@ -142,6 +145,7 @@ export class LedgerService {
       );
     }
 
+    this.options.validators?.check(input.evidence);
     const evidence = await this.resolveEvidence(entityRef, input.evidence);
     const snapshot = await catalogApiSnapshot({
       entity,

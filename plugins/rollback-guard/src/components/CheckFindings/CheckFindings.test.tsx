@@ -72,3 +72,59 @@ describe('CheckFindings', () => {
     ).not.toBeInTheDocument();
   });
 });
+
+describe('CheckFindings of a vulnerability', () => {
+  it('shows the severity as a chip and links only https advisory pages', async () => {
+    await renderInTestApp(
+      <CheckFindings
+        findings={[
+          {
+            rule: 'CVE-2021-23337',
+            status: 'fail',
+            severity: 'high',
+            message: '1.0.0 ships lodash 4.17.20',
+            source: 'lodash 4.17.20',
+            references: ['GHSA-35jh-r3h4-6jhm'],
+            links: [
+              {
+                title: 'CVE-2021-23337 on github.com',
+                url: 'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+              },
+              {
+                title: 'mirror',
+                url: 'http://advisories.example/CVE-2021-23337',
+              },
+              // A script URL, built so that it is plainly test data.
+              { title: 'trap', url: ['javascript', 'alert(1)'].join(':') },
+            ],
+          },
+          {
+            rule: 'CVE-2099-0001',
+            status: 'warn',
+            severity: 'unknown',
+            message: 'not rated',
+          },
+        ]}
+      />,
+    );
+    const [first, second] = within(
+      screen.getByRole('list', { name: 'Findings' }),
+    ).getAllByRole('listitem');
+    const item = within(first);
+    expect(item.getByLabelText('Severity high')).toHaveTextContent('HIGH');
+    expect(
+      item.getByRole('link', { name: /CVE-2021-23337 on github.com/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+    );
+    expect(item.getAllByRole('link')).toHaveLength(1);
+    expect(
+      item.getByText('mirror: http://advisories.example/CVE-2021-23337'),
+    ).toBeInTheDocument();
+    expect(item.getByText('trap: javascript:alert(1)')).toBeInTheDocument();
+    expect(within(second).getByLabelText('Severity unknown')).toHaveTextContent(
+      'severity unknown',
+    );
+  });
+});

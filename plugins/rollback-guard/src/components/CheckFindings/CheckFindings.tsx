@@ -3,6 +3,7 @@ import { CheckFinding } from '@rollback-guard/plugin-rollback-guard-common';
 import { Fragment, ReactNode } from 'react';
 import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import { CheckStatusLabel } from '../DeploymentParts';
+import { FindingLinks, SeverityChip } from './FindingExtras';
 
 const useStyles = makeStyles(theme => ({
   list: {
@@ -96,6 +97,7 @@ export function CheckFindings(props: { findings: CheckFinding[] }) {
         <li key={`${finding.rule}-${index}`} className={classes.finding}>
           <Box className={classes.header}>
             <CheckStatusLabel status={finding.status} />
+            {finding.severity && <SeverityChip severity={finding.severity} />}
             <Chip size="small" variant="outlined" label={finding.rule} />
             {finding.references?.map(reference => (
               <Chip key={reference} size="small" label={reference} />
@@ -108,6 +110,9 @@ export function CheckFindings(props: { findings: CheckFinding[] }) {
             )}
           </Box>
           <Typography variant="body2">{finding.message}</Typography>
+          {finding.links && finding.links.length > 0 && (
+            <FindingLinks links={finding.links} />
+          )}
           {finding.entityRefs && finding.entityRefs.length > 0 && (
             <Typography variant="body2" component="div">
               Concerns{' '}
