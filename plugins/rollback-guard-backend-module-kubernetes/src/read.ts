@@ -129,6 +129,15 @@ function rolloutState(rollout: KubeObject): DeploymentState {
   const status = rollout.status ?? {};
   if (status.abort) return 'aborted';
   if (status.phase === 'Degraded') return 'failed';
+  // Before phases (Argo Rollouts < 1.0), a timed-out rollout says so here.
+  const progressing = condition(rollout, 'Progressing');
+  if (
+    status.phase === undefined &&
+    progressing?.status === 'False' &&
+    progressing?.reason === 'ProgressDeadlineExceeded'
+  ) {
+    return 'failed';
+  }
   if (
     rollout.spec?.paused ||
     (status.pauseConditions ?? []).length > 0 ||
