@@ -153,6 +153,8 @@ export async function startFakeKubernetesApi(options: {
   let resourceVersion = 1000;
   /** Answers the next matching request with this status instead. */
   const faults: Array<{ method: string; status: number; message: string }> = [];
+  /** Runs once before the next PATCH is applied: a controller's write in between. */
+  const hooks: { beforePatch?: () => void } = {};
 
   const key = (resource: string, ns: string, name: string) =>
     `${resource}/${ns}/${name}`;
@@ -241,6 +243,8 @@ export async function startFakeKubernetesApi(options: {
       );
       return;
     }
+    hooks.beforePatch?.();
+    hooks.beforePatch = undefined;
     let patched: KubeObject;
     try {
       const parsed = JSON.parse(body);
@@ -298,6 +302,7 @@ export async function startFakeKubernetesApi(options: {
       const o = store.get(key(resource, ns, name))!;
       o.metadata.resourceVersion = String(++resourceVersion);
     },
+    hooks,
     failNext: (method: string, code: number, message: string) =>
       faults.push({ method, status: code, message }),
     clear: () => {
