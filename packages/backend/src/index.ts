@@ -64,6 +64,9 @@ backend.add(
 backend.add(
   import('@rollback-guard/plugin-rollback-guard-backend-module-github-actions'),
 );
+backend.add(
+  import('@rollback-guard/plugin-rollback-guard-backend-module-kubernetes'),
+);
 // Answers the Prometheus HTTP API from example series (examples only)
 backend.add(exampleMetricsPlugin);
 // Receives the example services' approved actions (examples only)

@@ -63,7 +63,9 @@ function canonical(value: unknown): string {
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
       .sort()
-      .filter(k => (value as any)[k] !== null && (value as any)[k] !== undefined)
+      .filter(
+        k => (value as any)[k] !== null && (value as any)[k] !== undefined,
+      )
       .map(k => `${JSON.stringify(k)}:${canonical((value as any)[k])}`)
       .join(',')}}`;
   }
@@ -114,7 +116,9 @@ function undoPlan(
     if (!to) {
       const kept = older.map(r => `${r.revision} (${versionOf(r)})`);
       return {
-        refuse: `${describe(workload)} keeps no ReplicaSet running version ${targetVersion}; it keeps ${
+        refuse: `${describe(
+          workload,
+        )} keeps no ReplicaSet running version ${targetVersion}; it keeps ${
           kept.length ? kept.join(', ') : 'no older revision'
         }. Kubernetes can only go back to a revision it keeps`,
       };
@@ -131,7 +135,9 @@ function undoPlan(
     canonical(template)
   ) {
     return {
-      refuse: `${describe(workload)} already runs the template of revision ${to.revision} (${versionOf(to)}); nothing to do`,
+      refuse: `${describe(workload)} already runs the template of revision ${
+        to.revision
+      } (${versionOf(to)}); nothing to do`,
     };
   }
   const ops: unknown[] = [
@@ -153,7 +159,11 @@ function undoPlan(
     )) {
       if (!ANNOTATIONS_TO_SKIP.includes(key)) annotations[key] = value;
     }
-    ops.push({ op: 'replace', path: '/metadata/annotations', value: annotations });
+    ops.push({
+      op: 'replace',
+      path: '/metadata/annotations',
+      value: annotations,
+    });
   }
   const path =
     kind === 'Rollout'
@@ -164,7 +174,10 @@ function undoPlan(
   };
 }
 
-function rolloutPlan(workload: Workload, request: ActionExecutionRequest): Plan {
+function rolloutPlan(
+  workload: Workload,
+  request: ActionExecutionRequest,
+): Plan {
   const rollout = workload.object;
   const status = rollout.status ?? {};
   const ns = workload.target.namespace;
@@ -185,25 +198,36 @@ function rolloutPlan(workload: Workload, request: ActionExecutionRequest): Plan 
     case 'abort':
       if (settled && !status.abort) {
         return {
-          refuse: `${describe(workload)} is not rolling out (it runs its stable revision); nothing to abort`,
+          refuse: `${describe(
+            workload,
+          )} is not rolling out (it runs its stable revision); nothing to abort`,
         };
       }
-      return { steps: [{ path: statusPath, contentType: MERGE_PATCH, body: ABORT }] };
+      return {
+        steps: [{ path: statusPath, contentType: MERGE_PATCH, body: ABORT }],
+      };
     case 'pause':
       return { steps: [{ path, contentType: MERGE_PATCH, body: PAUSE }] };
     case 'resume': {
       // An aborted rollout resumes with `retry`; a paused one with `promote`.
       if (status.abort) {
-        return { steps: [{ path: statusPath, contentType: MERGE_PATCH, body: RETRY }] };
+        return {
+          steps: [{ path: statusPath, contentType: MERGE_PATCH, body: RETRY }],
+        };
       }
       if (!paused) {
-        return { refuse: `${describe(workload)} is neither paused nor aborted; nothing to resume` };
+        return {
+          refuse: `${describe(
+            workload,
+          )} is neither paused nor aborted; nothing to resume`,
+        };
       }
       const plan: PatchStep[] = [];
       if ((status.pauseConditions ?? []).length > 0) {
         const inconclusive =
           Boolean(rollout.spec?.strategy?.canary) &&
-          status.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive' &&
+          status.canary?.currentStepAnalysisRunStatus?.status ===
+            'Inconclusive' &&
           status.controllerPause;
         if (inconclusive && steps.length > 0) {
           let index: number = status.currentStepIndex ?? 0;
@@ -214,7 +238,11 @@ function rolloutPlan(workload: Workload, request: ActionExecutionRequest): Plan 
             body: `{"status":{"pauseConditions":null, "controllerPause":false, "currentStepIndex":${index}}}`,
           });
         } else {
-          plan.push({ path: statusPath, contentType: MERGE_PATCH, body: CLEAR_PAUSE_CONDITIONS });
+          plan.push({
+            path: statusPath,
+            contentType: MERGE_PATCH,
+            body: CLEAR_PAUSE_CONDITIONS,
+          });
         }
       }
       // Unlike `promote` on a rollout paused by hand, resume does not also
@@ -228,12 +256,26 @@ function rolloutPlan(workload: Workload, request: ActionExecutionRequest): Plan 
       const currentVersion = current ? versionOf(current) : undefined;
       if (targetVersion && targetVersion !== currentVersion) {
         if (rollout.spec?.workloadRef) {
-          return { refuse: `${describe(workload)} takes its template from ${rollout.spec.workloadRef.kind} ${rollout.spec.workloadRef.name}; change it there` };
+          return {
+            refuse: `${describe(workload)} takes its template from ${
+              rollout.spec.workloadRef.kind
+            } ${rollout.spec.workloadRef.name}; change it there`,
+          };
         }
-        return undoPlan(workload, revisions, current, targetVersion, ROLLOUT_HASH_LABEL);
+        return undoPlan(
+          workload,
+          revisions,
+          current,
+          targetVersion,
+          ROLLOUT_HASH_LABEL,
+        );
       }
       if (status.abort) {
-        return { refuse: `${describe(workload)} is aborted; resume (retry) it before promoting it` };
+        return {
+          refuse: `${describe(
+            workload,
+          )} is aborted; resume (retry) it before promoting it`,
+        };
       }
       if (settled) {
         return { refuse: `${describe(workload)} is fully promoted already` };
@@ -249,51 +291,106 @@ function rolloutPlan(workload: Workload, request: ActionExecutionRequest): Plan 
     }
     case 'roll-back': {
       if (rollout.spec?.workloadRef) {
-        return { refuse: `${describe(workload)} takes its template from ${rollout.spec.workloadRef.kind} ${rollout.spec.workloadRef.name}; roll that back instead` };
+        return {
+          refuse: `${describe(workload)} takes its template from ${
+            rollout.spec.workloadRef.kind
+          } ${rollout.spec.workloadRef.name}; roll that back instead`,
+        };
       }
       // Without a version: back to the stable revision while rolling out,
       // else to the previous revision (kubectl's default).
       const stable = revisions.find(r => r.podHash === status.stableRS);
       const version =
         targetVersion ??
-        (!settled && stable && stable !== current ? versionOf(stable) : undefined);
-      return undoPlan(workload, revisions, current, version, ROLLOUT_HASH_LABEL);
+        (!settled && stable && stable !== current
+          ? versionOf(stable)
+          : undefined);
+      return undoPlan(
+        workload,
+        revisions,
+        current,
+        version,
+        ROLLOUT_HASH_LABEL,
+      );
     }
     default:
-      return { refuse: `the kubernetes provider cannot ${String(kind)} a Rollout` };
+      return {
+        refuse: `the kubernetes provider cannot ${String(kind)} a Rollout`,
+      };
   }
 }
 
-function deploymentPlan(workload: Workload, request: ActionExecutionRequest): Plan {
+function deploymentPlan(
+  workload: Workload,
+  request: ActionExecutionRequest,
+): Plan {
   const deployment = workload.object;
-  const path = paths.deployment(workload.target.namespace, deployment.metadata.name);
-  const revisions = ownedRevisions(deployment, workload.replicaSets, 'Deployment');
+  const path = paths.deployment(
+    workload.target.namespace,
+    deployment.metadata.name,
+  );
+  const revisions = ownedRevisions(
+    deployment,
+    workload.replicaSets,
+    'Deployment',
+  );
   const current = revisions[0];
   const { kind, targetVersion } = request.action;
   switch (kind) {
     case 'pause':
-      return { steps: [{ path, contentType: STRATEGIC_MERGE_PATCH, body: DEPLOYMENT_PAUSE }] };
+      return {
+        steps: [
+          { path, contentType: STRATEGIC_MERGE_PATCH, body: DEPLOYMENT_PAUSE },
+        ],
+      };
     case 'resume':
       if (!deployment.spec?.paused) {
-        return { refuse: `${describe(workload)} is not paused; nothing to resume` };
+        return {
+          refuse: `${describe(workload)} is not paused; nothing to resume`,
+        };
       }
-      return { steps: [{ path, contentType: STRATEGIC_MERGE_PATCH, body: DEPLOYMENT_RESUME }] };
+      return {
+        steps: [
+          { path, contentType: STRATEGIC_MERGE_PATCH, body: DEPLOYMENT_RESUME },
+        ],
+      };
     case 'abort':
       return {
-        refuse: `${describe(workload)} is a Deployment, which has no abort; pause it or roll it back`,
+        refuse: `${describe(
+          workload,
+        )} is a Deployment, which has no abort; pause it or roll it back`,
       };
     case 'roll-back':
     case 'roll-forward':
       if (deployment.spec?.paused) {
         // As kubectl: "you cannot rollback a paused deployment; resume it first".
-        return { refuse: `${describe(workload)} is paused; resume it before rolling it back` };
+        return {
+          refuse: `${describe(
+            workload,
+          )} is paused; resume it before rolling it back`,
+        };
       }
-      if (kind === 'roll-forward' && (!targetVersion || (current && versionOf(current) === targetVersion))) {
-        return { refuse: `${describe(workload)} already runs ${targetVersion ?? 'its newest revision'}` };
+      if (
+        kind === 'roll-forward' &&
+        (!targetVersion || (current && versionOf(current) === targetVersion))
+      ) {
+        return {
+          refuse: `${describe(workload)} already runs ${
+            targetVersion ?? 'its newest revision'
+          }`,
+        };
       }
-      return undoPlan(workload, revisions, current, targetVersion, DEPLOYMENT_HASH_LABEL);
+      return undoPlan(
+        workload,
+        revisions,
+        current,
+        targetVersion,
+        DEPLOYMENT_HASH_LABEL,
+      );
     default:
-      return { refuse: `the kubernetes provider cannot ${String(kind)} a Deployment` };
+      return {
+        refuse: `the kubernetes provider cannot ${String(kind)} a Deployment`,
+      };
   }
 }
 
@@ -325,7 +422,9 @@ export class KubernetesExecutor implements ActionExecutor {
     if (!target) {
       return {
         ok: false,
-        reason: `environment ${action.environment} is not in the entity's rollback-guard/kubernetes-environments (${resolved.targets
+        reason: `environment ${
+          action.environment
+        } is not in the entity's rollback-guard/kubernetes-environments (${resolved.targets
           .map(t => t.environment)
           .join(', ')})`,
         reachedTarget: false,
@@ -351,16 +450,18 @@ export class KubernetesExecutor implements ActionExecutor {
     if (workloads.length === 0) {
       return {
         ok: false,
-        reason: `no Rollout or Deployment in ${where} matches ${target.labelSelector}${
-          target.name ? ` and is named ${target.name}` : ''
-        }`,
+        reason: `no Rollout or Deployment in ${where} matches ${
+          target.labelSelector
+        }${target.name ? ` and is named ${target.name}` : ''}`,
         reachedTarget: false,
       };
     }
     if (workloads.length > 1) {
       return {
         ok: false,
-        reason: `${workloads.length} objects in ${where} match ${target.labelSelector} (${workloads
+        reason: `${workloads.length} objects in ${where} match ${
+          target.labelSelector
+        } (${workloads
           .map(w => `${w.kind} ${w.object.metadata.name}`)
           .join(', ')}); name one with rollback-guard/provider-id`,
         reachedTarget: false,
@@ -373,12 +474,22 @@ export class KubernetesExecutor implements ActionExecutor {
         : deploymentPlan(workload, request);
     const targetName = describe(workload);
     if ('refuse' in plan) {
-      return { ok: false, reason: plan.refuse, target: targetName, reachedTarget: false };
+      return {
+        ok: false,
+        reason: plan.refuse,
+        target: targetName,
+        reachedTarget: false,
+      };
     }
     let last: KubeObject | undefined;
     for (const [i, step] of plan.steps.entries()) {
       try {
-        last = await client.patch(step.path, step.contentType, step.body, options.signal);
+        last = await client.patch(
+          step.path,
+          step.contentType,
+          step.body,
+          options.signal,
+        );
       } catch (error) {
         if (!(error instanceof KubernetesCallError)) throw error;
         const conflict = error.status === 409;
@@ -406,7 +517,11 @@ export class KubernetesExecutor implements ActionExecutor {
     }
     return {
       ok: true,
-      target: `${targetName}${last?.metadata?.resourceVersion ? ` (resourceVersion ${last.metadata.resourceVersion})` : ''}`,
+      target: `${targetName}${
+        last?.metadata?.resourceVersion
+          ? ` (resourceVersion ${last.metadata.resourceVersion})`
+          : ''
+      }`,
       status: 200,
     };
   }

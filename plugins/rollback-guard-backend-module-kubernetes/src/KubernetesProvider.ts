@@ -57,11 +57,7 @@ export class KubernetesProvider implements DeploymentProvider {
     );
     const perTarget = await Promise.all(
       targets.map(target =>
-        findWorkloads(
-          clientFor(this.settings, target),
-          target,
-          request.signal,
-        ),
+        findWorkloads(clientFor(this.settings, target), target, request.signal),
       ),
     );
     return perTarget

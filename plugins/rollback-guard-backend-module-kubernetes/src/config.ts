@@ -60,7 +60,9 @@ function readCluster(cluster: Config, at: string): KubernetesCluster {
  * @public
  */
 export function readKubernetesSettings(config: Config): KubernetesSettings {
-  const own = config.getOptionalConfigArray('rollbackGuard.kubernetes.clusters');
+  const own = config.getOptionalConfigArray(
+    'rollbackGuard.kubernetes.clusters',
+  );
   const clusters = new Map<string, KubernetesCluster>();
   const add = (c: KubernetesCluster, at: string) => {
     if (clusters.has(c.name)) {
@@ -70,7 +72,10 @@ export function readKubernetesSettings(config: Config): KubernetesSettings {
   };
   if (own && own.length > 0) {
     own.forEach((c, i) =>
-      add(readCluster(c, `rollbackGuard.kubernetes.clusters[${i}]`), 'rollbackGuard.kubernetes.clusters'),
+      add(
+        readCluster(c, `rollbackGuard.kubernetes.clusters[${i}]`),
+        'rollbackGuard.kubernetes.clusters',
+      ),
     );
   } else {
     const methods =

@@ -33,7 +33,12 @@ beforeAll(async () => {
     rollbackGuard: {
       kubernetes: {
         clusters: [
-          { name: 'prod-eu', url: kube.url, serviceAccountToken: 'sa-token', allowPrivateAddresses: true },
+          {
+            name: 'prod-eu',
+            url: kube.url,
+            serviceAccountToken: 'sa-token',
+            allowPrivateAddresses: true,
+          },
         ],
         timeoutMs: 2000,
       },
@@ -62,7 +67,9 @@ describe('the kubernetes module in a Rollback Guard backend', () => {
       .get(api(`/rollout?entityRef=${encodeURIComponent(ENTITY)}`))
       .set('Authorization', user('ana'));
     expect(res.status).toBe(200);
-    const production = res.body.environments.find((e: any) => e.environment === 'production');
+    const production = res.body.environments.find(
+      (e: any) => e.environment === 'production',
+    );
     expect(production.current).toMatchObject({
       version: 'does-not-exist',
       state: 'failed',
@@ -82,24 +89,40 @@ describe('the kubernetes module in a Rollback Guard backend', () => {
     Object.assign(rollout.status, {
       phase: 'Paused',
       currentStepIndex: 1,
-      pauseConditions: [{ reason: 'CanaryPauseStep', startTime: '2019-10-28T04:53:00Z' }],
+      pauseConditions: [
+        { reason: 'CanaryPauseStep', startTime: '2019-10-28T04:53:00Z' },
+      ],
     });
     return rollout;
   }
 
   const sweep = () =>
-    tasks.find(t => t.id === 'rollback-guard-actions-sweep')!.fn(new AbortController().signal as any);
+    tasks
+      .find(t => t.id === 'rollback-guard-actions-sweep')!
+      .fn(new AbortController().signal as any);
   const read = async (id: string) =>
-    (await request(server).get(api(`/actions/${id}`)).set('Authorization', user('bob'))).body;
+    (
+      await request(server)
+        .get(api(`/actions/${id}`))
+        .set('Authorization', user('bob'))
+    ).body;
 
   it('an abort (no approval needed by default) patches the rollout, and reading it back verifies it', async () => {
     pausedAtFirstStep();
     const asked = await request(server)
       .post(api('/actions'))
       .set('Authorization', user('ana'))
-      .send(requestBody({ kind: 'abort', targetVersion: undefined, reason: 'canary errors' }));
+      .send(
+        requestBody({
+          kind: 'abort',
+          targetVersion: undefined,
+          reason: 'canary errors',
+        }),
+      );
     expect([asked.status, asked.body.error?.message]).toEqual([201, undefined]);
-    expect(kube.patches().map(r => [r.path, r.contentType, r.body, r.authorization])).toEqual([
+    expect(
+      kube.patches().map(r => [r.path, r.contentType, r.body, r.authorization]),
+    ).toEqual([
       [
         '/apis/argoproj.io/v1alpha1/namespaces/jesse-test/rollouts/canary-demo/status',
         'application/merge-patch+json',
@@ -111,7 +134,9 @@ describe('the kubernetes module in a Rollback Guard backend', () => {
     await sweep();
     expect(await read(asked.body.id)).toMatchObject({
       status: 'succeeded',
-      outcome: expect.stringContaining('does-not-exist is aborted in production'),
+      outcome: expect.stringContaining(
+        'does-not-exist is aborted in production',
+      ),
     });
   });
 
@@ -120,7 +145,13 @@ describe('the kubernetes module in a Rollback Guard backend', () => {
     const asked = await request(server)
       .post(api('/actions'))
       .set('Authorization', user('ana'))
-      .send(requestBody({ kind: 'resume', targetVersion: undefined, reason: 'metrics look fine' }));
+      .send(
+        requestBody({
+          kind: 'resume',
+          targetVersion: undefined,
+          reason: 'metrics look fine',
+        }),
+      );
     expect([asked.status, asked.body.status]).toEqual([201, 'requested']);
     expect(kube.patches()).toEqual([]);
     const approved = await request(server)
@@ -137,7 +168,8 @@ describe('the kubernetes module in a Rollback Guard backend', () => {
     // Not verified until the rollout reads as progressing again.
     await sweep();
     expect((await read(asked.body.id)).status).toBe('executing');
-    kube.get('rollouts', 'jesse-test', 'canary-demo')!.status.phase = 'Progressing';
+    kube.get('rollouts', 'jesse-test', 'canary-demo')!.status.phase =
+      'Progressing';
     await sweep();
     expect((await read(asked.body.id)).status).toBe('succeeded');
   });

@@ -19,13 +19,35 @@ const brief = (d: any) => ({
 describe('Argo Rollouts into the deployment model', () => {
   it('reads a canary that timed out at its first step (upstream test data)', () => {
     const { rollout, replicaSets } = canary();
-    const { current, deployments } = rolloutDeployments(rollout, replicaSets, ctx);
+    const { current, deployments } = rolloutDeployments(
+      rollout,
+      replicaSets,
+      ctx,
+    );
     expect(deployments.map(brief)).toEqual([
       // setWeight 20 at step 0 of 8; ProgressDeadlineExceeded
-      { version: 'does-not-exist', state: 'failed', strategy: 'canary', trafficPercent: 20, progressPercent: 0 },
+      {
+        version: 'does-not-exist',
+        state: 'failed',
+        strategy: 'canary',
+        trafficPercent: 20,
+        progressPercent: 0,
+      },
       // stableRS: the rest of the traffic
-      { version: 'green', state: 'succeeded', strategy: 'canary', trafficPercent: 80, progressPercent: undefined },
-      { version: 'asdf', state: 'succeeded', strategy: 'canary', trafficPercent: undefined, progressPercent: undefined },
+      {
+        version: 'green',
+        state: 'succeeded',
+        strategy: 'canary',
+        trafficPercent: 80,
+        progressPercent: undefined,
+      },
+      {
+        version: 'asdf',
+        state: 'succeeded',
+        strategy: 'canary',
+        trafficPercent: undefined,
+        progressPercent: undefined,
+      },
     ]);
     expect(current).toBe(deployments[0]);
     expect(deployments[0]).toMatchObject({
@@ -44,7 +66,11 @@ describe('Argo Rollouts into the deployment model', () => {
     const { deployments } = rolloutDeployments(rollout, replicaSets, ctx);
     expect(deployments.slice(0, 2).map(brief)).toEqual([
       expect.objectContaining({ state: 'aborted', trafficPercent: 0 }),
-      expect.objectContaining({ version: 'green', state: 'succeeded', trafficPercent: 100 }),
+      expect.objectContaining({
+        version: 'green',
+        state: 'succeeded',
+        trafficPercent: 100,
+      }),
     ]);
   });
 
@@ -53,10 +79,23 @@ describe('Argo Rollouts into the deployment model', () => {
     delete rollout.status.conditions;
     rollout.status.phase = 'Paused';
     rollout.status.currentStepIndex = 1;
-    rollout.status.pauseConditions = [{ reason: 'CanaryPauseStep', startTime: '2019-10-28T04:53:00Z' }];
-    rollout.status.canary = { weights: { canary: { podTemplateHash: '65fb5ffc84', weight: 25 }, stable: { podTemplateHash: '877894d5b', weight: 75 } } };
+    rollout.status.pauseConditions = [
+      { reason: 'CanaryPauseStep', startTime: '2019-10-28T04:53:00Z' },
+    ];
+    rollout.status.canary = {
+      weights: {
+        canary: { podTemplateHash: '65fb5ffc84', weight: 25 },
+        stable: { podTemplateHash: '877894d5b', weight: 75 },
+      },
+    };
     const { current } = rolloutDeployments(rollout, replicaSets, ctx);
-    expect(brief(current)).toEqual({ version: 'does-not-exist', state: 'paused', strategy: 'canary', trafficPercent: 25, progressPercent: 13 });
+    expect(brief(current)).toEqual({
+      version: 'does-not-exist',
+      state: 'paused',
+      strategy: 'canary',
+      trafficPercent: 25,
+      progressPercent: 13,
+    });
   });
 
   it('reads a healthy rollout as succeeded with all the traffic', () => {
@@ -66,18 +105,46 @@ describe('Argo Rollouts into the deployment model', () => {
     rollout.status.stableRS = '65fb5ffc84';
     rollout.status.currentStepIndex = 8;
     const { current } = rolloutDeployments(rollout, replicaSets, ctx);
-    expect(brief(current)).toEqual({ version: 'does-not-exist', state: 'succeeded', strategy: 'canary', trafficPercent: 100, progressPercent: 100 });
+    expect(brief(current)).toEqual({
+      version: 'does-not-exist',
+      state: 'succeeded',
+      strategy: 'canary',
+      trafficPercent: 100,
+      progressPercent: 100,
+    });
   });
 
   it('reads a blue-green rollout paused before promotion (upstream test data)', () => {
     const { rollout, replicaSets } = blueGreen();
-    const { current, deployments } = rolloutDeployments(rollout, replicaSets, ctx);
+    const { current, deployments } = rolloutDeployments(
+      rollout,
+      replicaSets,
+      ctx,
+    );
     expect(deployments.map(brief)).toEqual([
       // the preview: pauseConditions BlueGreenPause, not behind the active service
-      { version: 'green', state: 'paused', strategy: 'blue-green', trafficPercent: 0, progressPercent: undefined },
+      {
+        version: 'green',
+        state: 'paused',
+        strategy: 'blue-green',
+        trafficPercent: 0,
+        progressPercent: undefined,
+      },
       // the active service selects 6cbccd9f99
-      { version: 'blue', state: 'succeeded', strategy: 'blue-green', trafficPercent: 100, progressPercent: undefined },
-      { version: 'red', state: 'succeeded', strategy: 'blue-green', trafficPercent: undefined, progressPercent: undefined },
+      {
+        version: 'blue',
+        state: 'succeeded',
+        strategy: 'blue-green',
+        trafficPercent: 100,
+        progressPercent: undefined,
+      },
+      {
+        version: 'red',
+        state: 'succeeded',
+        strategy: 'blue-green',
+        trafficPercent: undefined,
+        progressPercent: undefined,
+      },
     ]);
     expect(current?.version).toBe('green');
   });
@@ -85,7 +152,9 @@ describe('Argo Rollouts into the deployment model', () => {
   it('ignores ReplicaSets another object owns', () => {
     const { rollout } = canary();
     const { replicaSets } = blueGreen();
-    expect(rolloutDeployments(rollout, replicaSets, ctx)).toEqual({ deployments: [] });
+    expect(rolloutDeployments(rollout, replicaSets, ctx)).toEqual({
+      deployments: [],
+    });
   });
 
   it('after an undo, shows the version that runs now and the one it replaced as rolled back', () => {
@@ -97,12 +166,22 @@ describe('Argo Rollouts into the deployment model', () => {
     green.metadata.annotations!['rollout.argoproj.io/revision-history'] = '30';
     delete rollout.status.conditions;
     rollout.status.conditions = [
-      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', lastUpdateTime: '2019-10-28T05:10:00Z', lastTransitionTime: '2019-10-28T05:00:00Z' },
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        lastUpdateTime: '2019-10-28T05:10:00Z',
+        lastTransitionTime: '2019-10-28T05:00:00Z',
+      },
     ];
     rollout.status.currentPodHash = '877894d5b';
     rollout.status.stableRS = '877894d5b';
     rollout.status.phase = 'Healthy';
-    const { current, deployments } = rolloutDeployments(rollout, replicaSets, ctx);
+    const { current, deployments } = rolloutDeployments(
+      rollout,
+      replicaSets,
+      ctx,
+    );
     expect(deployments.map(d => [d.version, d.state])).toEqual([
       ['green', 'succeeded'],
       ['does-not-exist', 'rolled-back'],
@@ -117,32 +196,72 @@ describe('Argo Rollouts into the deployment model', () => {
 describe('Deployments into the deployment model', () => {
   it('reads revisions as kubectl rollout history lists them', () => {
     const { deployment, replicaSets } = nginx();
-    const { current, deployments } = deploymentDeployments(deployment, replicaSets, ctx);
+    const { current, deployments } = deploymentDeployments(
+      deployment,
+      replicaSets,
+      ctx,
+    );
     expect(deployments.map(brief)).toEqual([
-      { version: '1.16.1', state: 'succeeded', strategy: 'rolling', trafficPercent: undefined, progressPercent: 100 },
-      { version: '1.14.2', state: 'succeeded', strategy: 'rolling', trafficPercent: undefined, progressPercent: undefined },
+      {
+        version: '1.16.1',
+        state: 'succeeded',
+        strategy: 'rolling',
+        trafficPercent: undefined,
+        progressPercent: 100,
+      },
+      {
+        version: '1.14.2',
+        state: 'succeeded',
+        strategy: 'rolling',
+        trafficPercent: undefined,
+        progressPercent: undefined,
+      },
     ]);
-    expect(current?.id).toBe('prod-eu/jesse-test/deployment/nginx-deployment/2-1564180365');
+    expect(current?.id).toBe(
+      'prod-eu/jesse-test/deployment/nginx-deployment/2-1564180365',
+    );
   });
 
   it('reads paused, progressing and failed', () => {
     const paused = nginx();
     paused.deployment.spec.paused = true;
-    expect(deploymentDeployments(paused.deployment, paused.replicaSets, ctx).current?.state).toBe('paused');
+    expect(
+      deploymentDeployments(paused.deployment, paused.replicaSets, ctx).current
+        ?.state,
+    ).toBe('paused');
     const rolling = nginx();
     rolling.deployment.status.updatedReplicas = 1;
-    expect(brief(deploymentDeployments(rolling.deployment, rolling.replicaSets, ctx).current)).toMatchObject({ state: 'progressing', progressPercent: 33 });
+    expect(
+      brief(
+        deploymentDeployments(rolling.deployment, rolling.replicaSets, ctx)
+          .current,
+      ),
+    ).toMatchObject({ state: 'progressing', progressPercent: 33 });
     const failed = nginx();
     failed.deployment.status.updatedReplicas = 1;
-    failed.deployment.status.conditions[1] = { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' };
-    expect(deploymentDeployments(failed.deployment, failed.replicaSets, ctx).current?.state).toBe('failed');
+    failed.deployment.status.conditions[1] = {
+      type: 'Progressing',
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+    };
+    expect(
+      deploymentDeployments(failed.deployment, failed.replicaSets, ctx).current
+        ?.state,
+    ).toBe('failed');
   });
 
   it('after kubectl rollout undo, the reinstated revision runs and the newer one is rolled back', () => {
     const { deployment, replicaSets } = nginx();
-    replicaSets[0].metadata.annotations!['deployment.kubernetes.io/revision'] = '3';
-    replicaSets[0].metadata.annotations!['deployment.kubernetes.io/revision-history'] = '1';
-    const { current, deployments } = deploymentDeployments(deployment, replicaSets, ctx);
+    replicaSets[0].metadata.annotations!['deployment.kubernetes.io/revision'] =
+      '3';
+    replicaSets[0].metadata.annotations![
+      'deployment.kubernetes.io/revision-history'
+    ] = '1';
+    const { current, deployments } = deploymentDeployments(
+      deployment,
+      replicaSets,
+      ctx,
+    );
     expect(current?.version).toBe('1.14.2');
     expect(deployments.map(d => [d.version, d.state])).toEqual([
       ['1.14.2', 'succeeded'],

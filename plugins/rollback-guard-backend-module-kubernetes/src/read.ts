@@ -42,8 +42,10 @@ export function ownedRevisions(
   replicaSets: KubeObject[],
   kind: 'Rollout' | 'Deployment',
 ): Revision[] {
-  const revisionKey = kind === 'Rollout' ? ROLLOUT_REVISION : DEPLOYMENT_REVISION;
-  const hashKey = kind === 'Rollout' ? ROLLOUT_HASH_LABEL : DEPLOYMENT_HASH_LABEL;
+  const revisionKey =
+    kind === 'Rollout' ? ROLLOUT_REVISION : DEPLOYMENT_REVISION;
+  const hashKey =
+    kind === 'Rollout' ? ROLLOUT_HASH_LABEL : DEPLOYMENT_HASH_LABEL;
   return replicaSets
     .filter(rs =>
       (rs.metadata.ownerReferences ?? []).some(
@@ -287,7 +289,9 @@ export function deploymentDeployments(
       ...(isCurrent
         ? {
             progressPercent:
-              desired > 0 ? Math.min(100, Math.round((updated / desired) * 100)) : 100,
+              desired > 0
+                ? Math.min(100, Math.round((updated / desired) * 100))
+                : 100,
           }
         : {}),
       startedAt: startedAt(deployment, rev, isCurrent && reinstated),

@@ -8,7 +8,8 @@ import { KubernetesSettings } from './config';
 
 /** The Kubernetes plugin's annotations, read the way it reads them. */
 export const KUBERNETES_ID = 'backstage.io/kubernetes-id';
-export const KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
+export const KUBERNETES_LABEL_SELECTOR =
+  'backstage.io/kubernetes-label-selector';
 export const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
 
 /** Where one environment of an entity runs, all from its annotations. */
@@ -51,7 +52,8 @@ export function entityTargets(
       error: `the entity has neither ${KUBERNETES_ID} nor ${KUBERNETES_LABEL_SELECTOR}, so its objects cannot be found`,
     };
   }
-  const defaultNamespace = annotations[KUBERNETES_NAMESPACE]?.trim() || 'default';
+  const defaultNamespace =
+    annotations[KUBERNETES_NAMESPACE]?.trim() || 'default';
   const name = annotations[ANNOTATION_PROVIDER_ID]?.trim() || undefined;
   const targets: KubernetesTarget[] = [];
   for (const entry of parsed.entries) {

@@ -51,13 +51,13 @@ export async function findWorkloads(
 ): Promise<Workload[]> {
   const ns = target.namespace;
   const [rollouts, deployments] = await Promise.all([
-    client.list(paths.rollouts(ns), target.labelSelector, signal).catch(
-      error => {
+    client
+      .list(paths.rollouts(ns), target.labelSelector, signal)
+      .catch(error => {
         // Argo Rollouts not installed: its API answers 404.
         if (error?.status === 404) return [] as KubeObject[];
         throw error;
-      },
-    ),
+      }),
     client.list(paths.deployments(ns), target.labelSelector, signal),
   ]);
   const referenced = new Set(

@@ -1,4 +1,9 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { AddressInfo } from 'node:net';
 import { KubeObject } from '../client';
 
@@ -15,20 +20,28 @@ export type RecordedRequest = {
 // The resource paths the module uses, as the API server serves them.
 const ROUTES: Array<{ pattern: RegExp; resource: string }> = [
   {
-    pattern: /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/rollouts(?:\/([^/]+))?(\/status)?$/,
+    pattern:
+      /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/rollouts(?:\/([^/]+))?(\/status)?$/,
     resource: 'rollouts',
   },
   {
-    pattern: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+))?(\/status)?$/,
+    pattern:
+      /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+))?(\/status)?$/,
     resource: 'deployments',
   },
   {
-    pattern: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets(?:\/([^/]+))?(\/status)?$/,
+    pattern:
+      /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets(?:\/([^/]+))?(\/status)?$/,
     resource: 'replicasets',
   },
 ];
 
-function status(res: ServerResponse, code: number, reason: string, message: string) {
+function status(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+) {
   res.writeHead(code, { 'Content-Type': 'application/json' });
   res.end(
     JSON.stringify({
@@ -52,16 +65,22 @@ export function matchesSelector(
   selector: string,
 ): boolean | 'unsupported' {
   const have = labels ?? {};
-  for (const raw of selector.split(',').map(s => s.trim()).filter(Boolean)) {
-    let m;
-    if ((m = /^([^!=\s]+)\s*!=\s*(\S*)$/.exec(raw))) {
-      if (have[m[1]] === m[2]) return false;
-    } else if ((m = /^([^!=\s]+)\s*==?\s*(\S*)$/.exec(raw))) {
-      if (have[m[1]] !== m[2]) return false;
-    } else if ((m = /^!([^!=\s]+)$/.exec(raw))) {
-      if (m[1] in have) return false;
-    } else if ((m = /^([^!=\s()]+)$/.exec(raw))) {
-      if (!(m[1] in have)) return false;
+  for (const raw of selector
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)) {
+    const notEqual = /^([^!=\s]+)\s*!=\s*(\S*)$/.exec(raw);
+    const equal = /^([^!=\s]+)\s*==?\s*(\S*)$/.exec(raw);
+    const absent = /^!([^!=\s]+)$/.exec(raw);
+    const present = /^([^!=\s()]+)$/.exec(raw);
+    if (notEqual) {
+      if (have[notEqual[1]] === notEqual[2]) return false;
+    } else if (equal) {
+      if (have[equal[1]] !== equal[2]) return false;
+    } else if (absent) {
+      if (absent[1] in have) return false;
+    } else if (present) {
+      if (!(present[1] in have)) return false;
     } else {
       return 'unsupported';
     }
@@ -110,15 +129,21 @@ export function jsonPatch(doc: any, ops: any[]): any {
     switch (op.op) {
       case 'add':
         if (Array.isArray(parent)) {
-          parent.splice(last === '-' ? parent.length : Number(last), 0, op.value);
+          parent.splice(
+            last === '-' ? parent.length : Number(last),
+            0,
+            op.value,
+          );
         } else parent[last] = op.value;
         break;
       case 'replace':
-        if (!(last in parent)) throw new Error(`path ${op.path} does not exist`);
+        if (!(last in parent))
+          throw new Error(`path ${op.path} does not exist`);
         parent[last] = op.value;
         break;
       case 'remove':
-        if (!(last in parent)) throw new Error(`path ${op.path} does not exist`);
+        if (!(last in parent))
+          throw new Error(`path ${op.path} does not exist`);
         if (Array.isArray(parent)) parent.splice(Number(last), 1);
         else delete parent[last];
         break;
@@ -163,7 +188,10 @@ export async function startFakeKubernetesApi(options: {
     for (const object of objects) {
       const copy = JSON.parse(JSON.stringify(object));
       copy.metadata.resourceVersion = String(++resourceVersion);
-      store.set(key(resource, copy.metadata.namespace, copy.metadata.name), copy);
+      store.set(
+        key(resource, copy.metadata.namespace, copy.metadata.name),
+        copy,
+      );
     }
   };
 
@@ -184,9 +212,17 @@ export async function startFakeKubernetesApi(options: {
       status(res, 401, 'Unauthorized', 'Unauthorized');
       return;
     }
-    const route = ROUTES.map(r => ({ r, m: r.pattern.exec(url.pathname) })).find(x => x.m);
+    const route = ROUTES.map(r => ({
+      r,
+      m: r.pattern.exec(url.pathname),
+    })).find(x => x.m);
     if (!route) {
-      status(res, 404, 'NotFound', 'the server could not find the requested resource');
+      status(
+        res,
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
       return;
     }
     const [, ns, name, sub] = route.m!;
@@ -204,7 +240,12 @@ export async function startFakeKubernetesApi(options: {
         if (!k.startsWith(`${resource}/${ns}/`)) continue;
         const match = matchesSelector(object.metadata.labels, selector);
         if (match === 'unsupported') {
-          status(res, 400, 'BadRequest', `unable to parse requirement: ${selector}`);
+          status(
+            res,
+            400,
+            'BadRequest',
+            `unable to parse requirement: ${selector}`,
+          );
           return;
         }
         if (match) items.push(object);
@@ -239,7 +280,9 @@ export async function startFakeKubernetesApi(options: {
         res,
         403,
         'Forbidden',
-        `${resource} "${name}" is forbidden: User cannot patch resource "${resource}${sub ?? ''}"`,
+        `${resource} "${name}" is forbidden: User cannot patch resource "${resource}${
+          sub ?? ''
+        }"`,
       );
       return;
     }
@@ -249,13 +292,21 @@ export async function startFakeKubernetesApi(options: {
     try {
       const parsed = JSON.parse(body);
       const type = (req.headers['content-type'] ?? '').split(';')[0];
-      if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
+      if (
+        type === 'application/merge-patch+json' ||
+        type === 'application/strategic-merge-patch+json'
+      ) {
         patched = mergePatch(stored, parsed);
       } else if (type === 'application/json-patch+json') {
         if (!Array.isArray(parsed)) throw new Error('a JSON patch is an array');
         patched = jsonPatch(stored, parsed);
       } else {
-        status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+        status(
+          res,
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+        );
         return;
       }
     } catch (error) {
@@ -288,7 +339,9 @@ export async function startFakeKubernetesApi(options: {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      handle(req, res, Buffer.concat(chunks).toString('utf8')),
+    );
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -296,7 +349,8 @@ export async function startFakeKubernetesApi(options: {
     url: `http://127.0.0.1:${port}`,
     requests,
     load,
-    get: (resource: string, ns: string, name: string) => store.get(key(resource, ns, name)),
+    get: (resource: string, ns: string, name: string) =>
+      store.get(key(resource, ns, name)),
     /** Changes an object as a controller would (new resourceVersion). */
     touch: (resource: string, ns: string, name: string) => {
       const o = store.get(key(resource, ns, name))!;

@@ -1,33 +1,31 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { KubeObject } from '../client';
+import bgActiveRs from './argo-rollouts/blue-green-active-rs.json';
+import bgRollout from './argo-rollouts/blue-green-bluegreen-rollout.json';
+import bgOldRs from './argo-rollouts/blue-green-old-rs.json';
+import bgPreviewRs from './argo-rollouts/blue-green-preview-rs.json';
+import canaryRollout from './argo-rollouts/canary-canary-rollout.json';
+import canaryRs from './argo-rollouts/canary-canary-rs.json';
+import canaryOldRs from './argo-rollouts/canary-old-rs.json';
+import canaryStableRs from './argo-rollouts/canary-stable-rs.json';
+import nginxDeployment from './kubernetes/nginx-deployment.json';
+import nginxRs1 from './kubernetes/nginx-rs-1.json';
+import nginxRs2 from './kubernetes/nginx-rs-2.json';
 
-/** A fresh copy of a fixture, e.g. `argo-rollouts/canary-canary-rollout`. */
-export function fixture(name: string): KubeObject {
-  return JSON.parse(
-    fs.readFileSync(path.join(__dirname, `${name}.json`), 'utf8'),
-  );
-}
+/** A fresh copy, so that a test may change it. */
+const copy = (object: unknown): KubeObject =>
+  JSON.parse(JSON.stringify(object));
 
 export const canary = () => ({
-  rollout: fixture('argo-rollouts/canary-canary-rollout'),
-  replicaSets: [
-    fixture('argo-rollouts/canary-canary-rs'),
-    fixture('argo-rollouts/canary-stable-rs'),
-    fixture('argo-rollouts/canary-old-rs'),
-  ],
+  rollout: copy(canaryRollout),
+  replicaSets: [canaryRs, canaryStableRs, canaryOldRs].map(copy),
 });
 
 export const blueGreen = () => ({
-  rollout: fixture('argo-rollouts/blue-green-bluegreen-rollout'),
-  replicaSets: [
-    fixture('argo-rollouts/blue-green-preview-rs'),
-    fixture('argo-rollouts/blue-green-active-rs'),
-    fixture('argo-rollouts/blue-green-old-rs'),
-  ],
+  rollout: copy(bgRollout),
+  replicaSets: [bgPreviewRs, bgActiveRs, bgOldRs].map(copy),
 });
 
 export const nginx = () => ({
-  deployment: fixture('kubernetes/nginx-deployment'),
-  replicaSets: [fixture('kubernetes/nginx-rs-1'), fixture('kubernetes/nginx-rs-2')],
+  deployment: copy(nginxDeployment),
+  replicaSets: [nginxRs1, nginxRs2].map(copy),
 });
