@@ -468,10 +468,17 @@ export class KubernetesExecutor implements ActionExecutor {
       };
     }
     const [workload] = workloads;
-    const plan =
-      workload.kind === 'Rollout'
-        ? rolloutPlan(workload, request)
-        : deploymentPlan(workload, request);
+    let plan: Plan;
+    if (workload.kind === 'Rollout') plan = rolloutPlan(workload, request);
+    else if (workload.kind === 'Deployment') {
+      plan = deploymentPlan(workload, request);
+    } else {
+      plan = {
+        refuse: `${describe(
+          workload,
+        )} is a Flagger Canary: Flagger's analysis and its webhooks (confirm-rollout, confirm-promotion, rollback) decide its course; the kubernetes provider does not act on it`,
+      };
+    }
     const targetName = describe(workload);
     if ('refuse' in plan) {
       return {

@@ -147,7 +147,7 @@ export class KubernetesClient {
     signal?: AbortSignal,
   ): Promise<KubeObject[]> {
     const body = await this.call('GET', path, {
-      query: { labelSelector },
+      query: labelSelector ? { labelSelector } : {},
       signal,
     });
     return Array.isArray(body.items) ? body.items : [];

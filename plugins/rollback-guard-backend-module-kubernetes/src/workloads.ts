@@ -7,13 +7,29 @@ import {
   WorkloadHistory,
 } from './read';
 import { KubernetesTarget } from './targets';
+import {
+  canaryDeployments,
+  canaryTargetName,
+  flaggerCanaries,
+} from './flagger';
 
-/** A Rollout or Deployment of an entity, with the ReplicaSets it owns. */
+/**
+ * A Rollout, Deployment or Flagger Canary of an entity, with the ReplicaSets
+ * it owns (for a Canary: the Deployment it targets and Flagger's primary).
+ */
 export type Workload = {
-  kind: 'Rollout' | 'Deployment';
+  kind: 'Rollout' | 'Deployment' | 'Canary';
   object: KubeObject;
   replicaSets: KubeObject[];
   target: KubernetesTarget;
+  canaryTarget?: KubeObject;
+  primary?: KubeObject;
+};
+
+// A CRD that is not installed answers 404: none of its objects.
+const noneIfNotInstalled = (error: any): KubeObject[] => {
+  if (error?.status === 404) return [];
+  throw error;
 };
 
 export function clientFor(
@@ -39,10 +55,11 @@ export function matchLabelsSelector(object: KubeObject): string | undefined {
 }
 
 /**
- * The entity's Rollouts and Deployments in one target (by its label
- * selector, and by name when the entity names one), each with its
+ * The entity's Rollouts, Deployments and Flagger Canaries in one target (by
+ * its label selector, and by name when the entity names one), each with its
  * ReplicaSets. A Rollout that manages a Deployment through `workloadRef`
- * stands for it: the Deployment is not listed twice.
+ * stands for it, and a Canary for the Deployment it targets and Flagger's
+ * `-primary` copy: no Deployment is listed twice.
  */
 export async function findWorkloads(
   client: KubernetesClient,
@@ -50,21 +67,46 @@ export async function findWorkloads(
   signal?: AbortSignal,
 ): Promise<Workload[]> {
   const ns = target.namespace;
-  const [rollouts, deployments] = await Promise.all([
+  const [rollouts, deployments, canaries] = await Promise.all([
     client
       .list(paths.rollouts(ns), target.labelSelector, signal)
-      .catch(error => {
-        // Argo Rollouts not installed: its API answers 404.
-        if (error?.status === 404) return [] as KubeObject[];
-        throw error;
-      }),
+      .catch(noneIfNotInstalled),
     client.list(paths.deployments(ns), target.labelSelector, signal),
+    // Canaries target a Deployment by name and need not carry its labels.
+    client.list(flaggerCanaries(ns), '', signal).catch(noneIfNotInstalled),
   ]);
-  const referenced = new Set(
-    rollouts
+  const byName = new Map(deployments.map(d => [d.metadata.name, d]));
+  const ours = canaries.filter(c => byName.has(canaryTargetName(c) ?? ''));
+  const referenced = new Set([
+    ...rollouts
       .map(r => r.spec?.workloadRef)
       .filter(ref => ref?.kind === 'Deployment')
       .map(ref => ref.name as string),
+    ...ours.flatMap(c => [
+      canaryTargetName(c)!,
+      `${canaryTargetName(c)}-primary`,
+    ]),
+  ]);
+  const flagger: Workload[] = await Promise.all(
+    ours.map(async object => {
+      const name = canaryTargetName(object)!;
+      const primary =
+        byName.get(`${name}-primary`) ??
+        (await client
+          .get(paths.deployment(ns, `${name}-primary`), signal)
+          .catch(error => {
+            if (error?.status === 404) return undefined;
+            throw error;
+          }));
+      return {
+        kind: 'Canary' as const,
+        object,
+        replicaSets: [],
+        target,
+        canaryTarget: byName.get(name),
+        primary,
+      };
+    }),
   );
   const picked = [
     ...rollouts.map(object => ({ kind: 'Rollout' as const, object })),
@@ -72,7 +114,13 @@ export async function findWorkloads(
       .filter(d => !referenced.has(d.metadata.name))
       .map(object => ({ kind: 'Deployment' as const, object })),
   ].filter(w => !target.name || w.object.metadata.name === target.name);
-  return Promise.all(
+  const named = flagger.filter(
+    w =>
+      !target.name ||
+      w.object.metadata.name === target.name ||
+      canaryTargetName(w.object) === target.name,
+  );
+  const withReplicaSets = await Promise.all(
     picked.map(async w => {
       const selector = matchLabelsSelector(w.object);
       const replicaSets = selector
@@ -81,6 +129,7 @@ export async function findWorkloads(
       return { ...w, replicaSets, target };
     }),
   );
+  return [...withReplicaSets, ...named];
 }
 
 /** A workload's revisions as deployments, and the one running now. */
@@ -94,7 +143,17 @@ export function workloadHistory(
     cluster: workload.target.cluster,
     namespace: workload.target.namespace,
   };
-  return workload.kind === 'Rollout'
-    ? rolloutDeployments(workload.object, workload.replicaSets, ctx)
-    : deploymentDeployments(workload.object, workload.replicaSets, ctx);
+  switch (workload.kind) {
+    case 'Rollout':
+      return rolloutDeployments(workload.object, workload.replicaSets, ctx);
+    case 'Canary':
+      return canaryDeployments(
+        workload.object,
+        workload.canaryTarget,
+        workload.primary,
+        ctx,
+      );
+    default:
+      return deploymentDeployments(workload.object, workload.replicaSets, ctx);
+  }
 }

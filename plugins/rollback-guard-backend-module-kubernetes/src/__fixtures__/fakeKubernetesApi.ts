@@ -34,6 +34,11 @@ const ROUTES: Array<{ pattern: RegExp; resource: string }> = [
       /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets(?:\/([^/]+))?(\/status)?$/,
     resource: 'replicasets',
   },
+  {
+    pattern:
+      /^\/apis\/flagger\.app\/v1beta1\/namespaces\/([^/]+)\/canaries(?:\/([^/]+))?(\/status)?$/,
+    resource: 'canaries',
+  },
 ];
 
 function status(

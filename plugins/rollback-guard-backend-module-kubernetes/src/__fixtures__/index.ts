@@ -7,6 +7,9 @@ import canaryRollout from './argo-rollouts/canary-canary-rollout.json';
 import canaryRs from './argo-rollouts/canary-canary-rs.json';
 import canaryOldRs from './argo-rollouts/canary-old-rs.json';
 import canaryStableRs from './argo-rollouts/canary-stable-rs.json';
+import podinfoCanary from './flagger/podinfo-canary.json';
+import podinfoDeployment from './flagger/podinfo-deployment.json';
+import podinfoPrimary from './flagger/podinfo-primary-deployment.json';
 import nginxDeployment from './kubernetes/nginx-deployment.json';
 import nginxRs1 from './kubernetes/nginx-rs-1.json';
 import nginxRs2 from './kubernetes/nginx-rs-2.json';
@@ -28,4 +31,10 @@ export const blueGreen = () => ({
 export const nginx = () => ({
   deployment: copy(nginxDeployment),
   replicaSets: [nginxRs1, nginxRs2].map(copy),
+});
+
+export const flagger = () => ({
+  canary: copy(podinfoCanary),
+  target: copy(podinfoDeployment),
+  primary: copy(podinfoPrimary),
 });
