@@ -516,6 +516,21 @@ describe('what the API server answers', () => {
     });
   });
 
+  it('a patch answered too late: may have run', async () => {
+    const s = settings();
+    s.timeoutMs = 300;
+    api.hooks.delay = { method: 'PATCH', ms: 1000 };
+    const result = await run(canaryEntity, 'abort', undefined, s);
+    expect(result).toEqual({
+      ok: false,
+      reason: expect.stringContaining('did not answer within 300 ms'),
+      target: 'prod-eu/jesse-test/rollout/canary-demo',
+      status: undefined,
+      reachedTarget: true,
+    });
+    expect(api.patches()).toHaveLength(1);
+  });
+
   it('a failure after the first of two patches says the first went through', async () => {
     await run(canaryEntity, 'pause');
     const rollout = api.get('rollouts', 'jesse-test', 'canary-demo')!;

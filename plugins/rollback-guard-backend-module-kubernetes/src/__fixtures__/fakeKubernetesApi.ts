@@ -184,7 +184,11 @@ export async function startFakeKubernetesApi(options: {
   /** Answers the next matching request with this status instead. */
   const faults: Array<{ method: string; status: number; message: string }> = [];
   /** Runs once before the next PATCH is applied: a controller's write in between. */
-  const hooks: { beforePatch?: () => void } = {};
+  const hooks: {
+    beforePatch?: () => void;
+    /** Answers the next request with this method this many ms late. */
+    delay?: { method: string; ms: number };
+  } = {};
 
   const key = (resource: string, ns: string, name: string) =>
     `${resource}/${ns}/${name}`;
@@ -344,9 +348,28 @@ export async function startFakeKubernetesApi(options: {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
-    req.on('end', () =>
-      handle(req, res, Buffer.concat(chunks).toString('utf8')),
-    );
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const delay =
+        hooks.delay?.method === req.method ? hooks.delay : undefined;
+      if (!delay) {
+        handle(req, res, body);
+        return;
+      }
+      // Received, never answered in time: the connection drops later, and
+      // what it asked for is not applied (each test's state stays its own).
+      hooks.delay = undefined;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        contentType: req.headers['content-type'],
+        authorization: req.headers.authorization,
+        ...(body ? { body } : {}),
+      });
+      setTimeout(() => res.destroy(), delay.ms);
+    });
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
