@@ -4,6 +4,9 @@ import {
   ActionRequest,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { blueGreen, canary, nginx } from './__fixtures__';
+import kubectlPause from './__fixtures__/kubectl/rollout-pause.json';
+import kubectlResume from './__fixtures__/kubectl/rollout-resume.json';
+import kubectlUndo from './__fixtures__/kubectl/rollout-undo.json';
 import { startFakeKubernetesApi } from './__fixtures__/fakeKubernetesApi';
 import { KubernetesSettings } from './config';
 import { KubernetesExecutor } from './KubernetesExecutor';
@@ -224,7 +227,6 @@ describe('Argo Rollouts actions, as kubectl argo rollouts sends them', () => {
     expect(result.ok).toBe(true);
     const stableTemplate = canary().replicaSets[1].spec.template;
     delete stableTemplate.metadata.labels['rollouts-pod-template-hash'];
-    delete stableTemplate.metadata.creationTimestamp;
     expect(sent()).toEqual([
       {
         path: `${ROLLOUTS}/canary-demo`,
@@ -309,6 +311,37 @@ describe('Deployment actions, as kubectl rollout sends them', () => {
   const DEPLOYMENT =
     '/apis/apps/v1/namespaces/default/deployments/nginx-deployment';
 
+  it('pause, resume and undo send what kubectl v1.32 sends (captured)', async () => {
+    await run(nginxEntity, 'pause');
+    await run(nginxEntity, 'resume');
+    const before = api.get('deployments', 'default', 'nginx-deployment')!;
+    await run(nginxEntity, 'roll-back', '1.14.2');
+    const [pause, resume, undo] = api.patches();
+    for (const [ours, theirs] of [
+      [pause, kubectlPause],
+      [resume, kubectlResume],
+    ] as const) {
+      expect([ours.path, ours.contentType, ours.body]).toEqual([
+        theirs.path,
+        theirs.contentType,
+        theirs.body,
+      ]);
+    }
+    expect(pause.query).toEqual({ fieldManager: 'rollback-guard' });
+    // The same ops, led by the resourceVersion the undo was decided on.
+    const [precondition, ...ops] = JSON.parse(undo.body!);
+    expect(precondition).toEqual({
+      op: 'replace',
+      path: '/metadata/resourceVersion',
+      value: before.metadata.resourceVersion,
+    });
+    expect([undo.path, undo.contentType, ops]).toEqual([
+      kubectlUndo.path,
+      kubectlUndo.contentType,
+      JSON.parse(kubectlUndo.body),
+    ]);
+  });
+
   it('pause and resume', async () => {
     expect((await run(nginxEntity, 'pause')).ok).toBe(true);
     expect((await run(nginxEntity, 'resume')).ok).toBe(true);
@@ -334,7 +367,6 @@ describe('Deployment actions, as kubectl rollout sends them', () => {
     expect((await run(nginxEntity, 'roll-back', '1.14.2')).ok).toBe(true);
     const template = nginx().replicaSets[0].spec.template;
     delete template.metadata.labels['pod-template-hash'];
-    delete template.metadata.creationTimestamp;
     expect(sent()).toEqual([
       {
         path: DEPLOYMENT,

@@ -74,12 +74,7 @@ function canonical(value: unknown): string {
 
 function withoutHashLabel(template: any, hashLabel: string): any {
   const copy = JSON.parse(JSON.stringify(template ?? {}));
-  if (copy.metadata?.labels) {
-    delete copy.metadata.labels[hashLabel];
-    if (copy.metadata.creationTimestamp === null) {
-      delete copy.metadata.creationTimestamp;
-    }
-  }
+  if (copy.metadata?.labels) delete copy.metadata.labels[hashLabel];
   return copy;
 }
 

@@ -161,6 +161,9 @@ export class KubernetesClient {
     signal?: AbortSignal,
   ): Promise<KubeObject> {
     return this.call('PATCH', path, {
+      // As kubectl names itself (kubectl-rollout), so the object's
+      // managedFields say who changed it.
+      query: { fieldManager: 'rollback-guard' },
       body,
       contentType,
       signal,
