@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   ENTITY,
@@ -26,7 +27,8 @@ beforeAll(async () => {
     record: false,
     tasks,
     annotations: {
-      'rollback-guard/provider': 'kubernetes',
+      // staging is read from the ledger, production from the cluster
+      'rollback-guard/provider': 'ledger, kubernetes',
       'rollback-guard/kubernetes-environments': 'production=prod-eu/jesse-test',
       'backstage.io/kubernetes-label-selector': 'app=canary-demo',
     },
@@ -62,24 +64,67 @@ beforeEach(() => {
 const api = (path: string) => `/api/rollback-guard${path}`;
 
 describe('the kubernetes module in a Rollback Guard backend', () => {
-  it('shows the Argo Rollout as the entity’s deployments', async () => {
+  const status = async () => {
     const res = await request(server)
       .get(api(`/rollout?entityRef=${encodeURIComponent(ENTITY)}`))
       .set('Authorization', user('ana'));
     expect(res.status).toBe(200);
-    const production = res.body.environments.find(
-      (e: any) => e.environment === 'production',
+    return res.body;
+  };
+
+  it('merges the Argo Rollout with the ledger per environment, each with its source', async () => {
+    await request(server)
+      .post(api('/ledger/deployments'))
+      .set('Authorization', mockCredentials.service.header())
+      .send({
+        id: 'staging-31',
+        entityRef: ENTITY,
+        environment: 'staging',
+        version: 'does-not-exist',
+        strategy: 'canary',
+        state: 'succeeded',
+        startedAt: '2019-10-28T04:00:00Z',
+      })
+      .expect(201);
+    const body = await status();
+    const byEnvironment = Object.fromEntries(
+      body.environments.map((e: any) => [e.environment, e]),
     );
-    expect(production.current).toMatchObject({
+    expect(byEnvironment.production.current).toMatchObject({
       version: 'does-not-exist',
       state: 'failed',
       strategy: 'canary',
       trafficPercent: 20,
       provider: 'kubernetes',
     });
-    expect(res.body.sources).toEqual([
+    expect(byEnvironment.staging.current).toMatchObject({
+      version: 'does-not-exist',
+      state: 'succeeded',
+      provider: 'ledger',
+    });
+    expect(body.sources).toEqual([
+      expect.objectContaining({ provider: 'ledger', status: 'ok' }),
       expect.objectContaining({ provider: 'kubernetes', status: 'ok' }),
     ]);
+  });
+
+  it('a cluster that fails makes only its part unknown, with the reason', async () => {
+    kube.failNext('GET', 500, 'etcdserver: leader changed');
+    const body = await status();
+    expect(body.sources).toEqual([
+      expect.objectContaining({ provider: 'ledger', status: 'ok' }),
+      expect.objectContaining({
+        provider: 'kubernetes',
+        status: 'unknown',
+        reason: expect.stringContaining(
+          'answered 500: etcdserver: leader changed',
+        ),
+      }),
+    ]);
+    const staging = body.environments.find(
+      (e: any) => e.environment === 'staging',
+    );
+    expect(staging.current).toMatchObject({ provider: 'ledger' });
   });
 
   function pausedAtFirstStep() {
