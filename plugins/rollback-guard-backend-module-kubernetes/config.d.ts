@@ -29,6 +29,11 @@ export interface Config {
          */
         caData?: string;
         /**
+         * The namespaces entities may name on this cluster; absent: any.
+         * An entity naming another is refused before any call.
+         */
+        namespaces?: string[];
+        /**
          * Allow the API server on a private, loopback or link-local address
          * (most clusters are on one).
          *

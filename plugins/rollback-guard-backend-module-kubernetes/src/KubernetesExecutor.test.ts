@@ -466,6 +466,19 @@ describe('targets the annotations do not name are refused before any call', () =
     expect(api.requests).toEqual([]);
   });
 
+  it('a namespace the cluster’s configuration does not allow', async () => {
+    const s = settings();
+    s.clusters.get('prod-eu')!.namespaces = ['payments'];
+    const result = await run(canaryEntity, 'abort', undefined, s);
+    expect(result).toMatchObject({
+      ok: false,
+      reachedTarget: false,
+      reason:
+        'namespace "jesse-test" of cluster "prod-eu" is not one rollbackGuard.kubernetes.clusters allows there (payments)',
+    });
+    expect(api.requests).toEqual([]);
+  });
+
   it('a cluster on a private address that configuration does not allow', async () => {
     const result = await run(
       canaryEntity,

@@ -29,6 +29,7 @@ describe('readKubernetesSettings', () => {
       token: 't',
       ca: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n',
       allowPrivateAddresses: false,
+      namespaces: undefined,
     });
   });
 

@@ -11,6 +11,8 @@ export type KubernetesCluster = {
   token?: string;
   ca?: string;
   allowPrivateAddresses: boolean;
+  /** The namespaces entities may name; undefined: any. */
+  namespaces?: string[];
 };
 
 /** @public */
@@ -49,6 +51,7 @@ function readCluster(cluster: Config, at: string): KubernetesCluster {
     ca: decodeCa(cluster.getOptionalString('caData')),
     allowPrivateAddresses:
       cluster.getOptionalBoolean('allowPrivateAddresses') ?? false,
+    namespaces: cluster.getOptionalStringArray('namespaces'),
   };
 }
 

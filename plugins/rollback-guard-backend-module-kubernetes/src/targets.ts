@@ -66,10 +66,21 @@ export function entityTargets(
         })`,
       };
     }
+    const namespace = entry.namespace ?? defaultNamespace;
+    const allowed = settings.clusters.get(entry.cluster)!.namespaces;
+    if (allowed && !allowed.includes(namespace)) {
+      return {
+        error: `namespace "${namespace}" of cluster "${
+          entry.cluster
+        }" is not one rollbackGuard.kubernetes.clusters allows there (${allowed.join(
+          ', ',
+        )})`,
+      };
+    }
     targets.push({
       environment: entry.environment,
       cluster: entry.cluster,
-      namespace: entry.namespace ?? defaultNamespace,
+      namespace,
       labelSelector,
       name,
     });
