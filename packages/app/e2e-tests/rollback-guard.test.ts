@@ -154,7 +154,7 @@ test('invalid annotations are shown with what to fix', async ({ page }) => {
   // The provider problem is listed with the annotation, and the provider's
   // part of the rollout status is unknown for the same reason.
   const problem =
-    /"argo-rollouts".* is not installed in this backend; installed providers: ledger/;
+    /"argo-rollouts".* is not installed in this backend; installed providers: kubernetes, ledger/;
   await expect(
     page
       .getByRole('list', { name: 'Rollback Guard annotations' })

@@ -5,6 +5,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { exampleKubernetesPlugin } from './exampleKubernetes';
 import { exampleMetricsPlugin } from './exampleMetrics';
 import { examplePipelinePlugin } from './examplePipeline';
 
@@ -69,8 +70,13 @@ backend.add(
     '@rollback-guard/plugin-rollback-guard-backend-module-vulnerabilities'
   ),
 );
+backend.add(
+  import('@rollback-guard/plugin-rollback-guard-backend-module-kubernetes'),
+);
 // Answers the Prometheus HTTP API from example series (examples only)
 backend.add(exampleMetricsPlugin);
+// Answers the Kubernetes API for an example Argo Rollout (examples only)
+backend.add(exampleKubernetesPlugin);
 // Receives the example services' approved actions (examples only)
 backend.add(examplePipelinePlugin);
 

@@ -43,6 +43,18 @@ export const ANNOTATION_PROVIDER = 'rollback-guard/provider';
 export const ANNOTATION_PROVIDER_ID = 'rollback-guard/provider-id';
 
 /**
+ * Where each environment of the entity runs on Kubernetes, for the
+ * `kubernetes` provider: comma-separated `environment=cluster/namespace`
+ * pairs, the cluster by its name in the backend's configuration (for example
+ * `staging=staging-eu/payments, production=prod-eu/payments`). Without a
+ * namespace, `backstage.io/kubernetes-namespace` or `default` applies.
+ *
+ * @public
+ */
+export const ANNOTATION_KUBERNETES_ENVIRONMENTS =
+  'rollback-guard/kubernetes-environments';
+
+/**
  * The webhook that executes the entity's approved actions, by its name in the
  * backend's `rollbackGuard.actions.webhooks` configuration (for example
  * `deploy-production`). It holds a name, never a URL: which hosts the backend
@@ -145,6 +157,60 @@ export function parseAnnotationList(value: string): string[] {
     .filter(name => name.length > 0);
 }
 
+/**
+ * One entry of `rollback-guard/kubernetes-environments`.
+ *
+ * @public
+ */
+export type KubernetesEnvironmentEntry = {
+  environment: string;
+  cluster: string;
+  namespace?: string;
+};
+
+/**
+ * Parses `rollback-guard/kubernetes-environments`, or says what is wrong.
+ *
+ * @public
+ */
+export function parseKubernetesEnvironments(
+  value: string,
+): { entries: KubernetesEnvironmentEntry[] } | { error: string } {
+  const parts = parseAnnotationList(value);
+  if (parts.length === 0) {
+    return {
+      error:
+        'lists no environment; expected "environment=cluster/namespace" pairs separated by commas, e.g. "production=prod-eu/payments"',
+    };
+  }
+  const entries: KubernetesEnvironmentEntry[] = [];
+  for (const part of parts) {
+    const match = /^([^=\s]+)\s*=\s*([^/\s]+)(?:\/([^/\s]+))?$/.exec(part);
+    if (!match) {
+      return {
+        error: `has "${part}", expected "environment=cluster/namespace", e.g. "production=prod-eu/payments"`,
+      };
+    }
+    const [, environment, cluster, namespace] = match;
+    for (const [what, name] of [
+      ['environment', environment],
+      ['cluster', cluster],
+      ['namespace', namespace],
+    ] as const) {
+      if (name !== undefined && !ENVIRONMENT_NAME_PATTERN.test(name)) {
+        return {
+          error: `has invalid ${what} name "${name}"; use lowercase letters, digits and dashes, at most 63 characters`,
+        };
+      }
+    }
+    if (entries.some(e => e.environment === environment)) {
+      return { error: `lists "${environment}" more than once` };
+    }
+    entries.push({ environment, cluster, namespace });
+  }
+  return { entries };
+}
+
 function validateList(
   value: string,
   pattern: RegExp,
@@ -195,6 +261,10 @@ const validators: Record<string, Validator> = {
     value.trim().length > 0 && value.trim().length <= 253
       ? undefined
       : 'must be a non-empty identifier of at most 253 characters',
+  [ANNOTATION_KUBERNETES_ENVIRONMENTS]: value => {
+    const parsed = parseKubernetesEnvironments(value);
+    return 'error' in parsed ? parsed.error : undefined;
+  },
   [ANNOTATION_ACTION_WEBHOOK]: value => {
     const trimmed = value.trim();
     if (WEBHOOK_NAME.test(trimmed)) return undefined;

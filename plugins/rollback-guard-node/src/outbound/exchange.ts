@@ -54,6 +54,8 @@ export type ExchangeInit = {
   /** For the whole exchange, from lookup to the last byte read. */
   timeoutMs: number;
   maxBytes: number;
+  /** Certificate authorities (PEM) to trust for an `https:` peer instead of the defaults. */
+  ca?: string;
   /**
    * Whether the body matters for this status; when it does not, the exchange
    * ends at the status line, so a peer that has answered cannot turn its
@@ -163,6 +165,7 @@ export function exchange(
         agent: false,
         lookup: init.guard.lookupFor(init.allowPrivateAddresses),
         signal: init.signal,
+        ...(init.ca ? { ca: init.ca } : {}),
       },
       res => {
         const chunks: Buffer[] = [];
