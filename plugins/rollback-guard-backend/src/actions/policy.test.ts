@@ -81,6 +81,10 @@ describe('readActionPolicy', () => {
       logger,
     );
     expect(legacy.requestTtlSeconds).toBe(900);
+    // A legacy key in another unit than the setting's.
+    expect(
+      policy({ rateLimit: { windowMinutes: 10 } }).rateLimit.windowSeconds,
+    ).toBe(600);
     expect(logger.warn).toHaveBeenCalledWith(
       'rollbackGuard.actions.requestTtlMinutes is deprecated; write rollbackGuard.actions.requestTtl: { minutes: 15 }',
     );

@@ -117,6 +117,7 @@ export function readActionPolicy(
         key: 'actions.rateLimit.window',
         legacyKey: 'actions.rateLimit.windowMinutes',
         unit: 'seconds',
+        legacyUnit: 'minutes',
         fallback: 600,
         logger,
       }),

@@ -25,6 +25,8 @@ export function readDuration(
     /** e.g. `actions.requestTtlMinutes` */
     legacyKey: string;
     unit: keyof typeof UNIT_MS;
+    /** The unit of `legacyKey`, when not `unit`. */
+    legacyUnit?: keyof typeof UNIT_MS;
     /** In `unit`. */
     fallback: number;
     /** Whether zero is allowed (it turns the thing off). */
@@ -48,9 +50,11 @@ export function readDuration(
       );
     }
   } else if (config.has(legacyKey)) {
-    value = config.getNumber(legacyKey);
+    const legacyUnit = options.legacyUnit ?? options.unit;
+    const legacy = config.getNumber(legacyKey);
+    value = (legacy * UNIT_MS[legacyUnit]) / UNIT_MS[options.unit];
     options.logger?.warn(
-      `${legacyKey} is deprecated; write ${key}: { ${options.unit}: ${value} }`,
+      `${legacyKey} is deprecated; write ${key}: { ${legacyUnit}: ${legacy} }`,
     );
   }
   if (!(value > 0 || (options.allowZero && value === 0))) {
