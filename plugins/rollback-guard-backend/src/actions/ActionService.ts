@@ -615,8 +615,8 @@ export class ActionService {
   /**
    * A new attempt at an action whose execution failed; audited as such. It
    * is a decision like an approval: by someone other than the requester who
-   * may approve now, counting only the approvals still fresh (made within
-   * the request TTL); and when the last attempt may have run, only with the
+   * may approve now, and it counts as the only approval (one that needs more
+   * is requested anew); when the last attempt may have run, only with the
    * person's confirmation that they checked.
    */
   async retry(
@@ -670,25 +670,17 @@ export class ActionService {
         `The last attempt at ${id} may have run (${action.outcome}); check the target, then retry with confirmMayHaveRun`,
       );
     }
-    const now = (await this.options.store.now()).getTime();
-    const ttl = this.options.policy.requestTtlSeconds * 1000;
-    const fresh = action.approvals.filter(
-      a => a.by !== person && now - Date.parse(a.at) <= ttl,
-    );
-    // The person retrying counts as one approval, made now.
-    const counted = fresh.length + 1;
-    if (counted < action.requiredApprovals) {
+    // Only an approval checked now counts: the retrying person's. Earlier
+    // approvals may be stale, and their authors may have lost the
+    // permission since, which only their own credentials could tell.
+    if (action.requiredApprovals > 1) {
       throw new ConflictError(
-        `A retry of ${id} needs ${
-          action.requiredApprovals
-        } approvals made within the last ${
-          ttl / 60_000
-        } minutes; ${counted} would count. Request the action anew`,
+        `A retry of ${id} needs ${action.requiredApprovals} approvals, and only yours can be checked now (earlier ones may be stale, or their authors may have lost the permission): request the action anew`,
       );
     }
     await this.record(action, 'retry', person, {
       previousOutcome: action.outcome,
-      approvers: [...fresh.map(a => a.by), person],
+      approvers: [person],
       ...(input.comment ? { comment: input.comment } : {}),
       ...(action.mayHaveRun ? { confirmedMayHaveRun: true } : {}),
     });
