@@ -164,7 +164,11 @@ export const rollbackGuardPlugin = createBackendPlugin({
         });
         executors.forEach(e => executor.add(e));
         const actionService = new ActionService({
-          store: new DatabaseActionStore(await database.getClient()),
+          // Migrated with the rest of the plugin's tables above.
+          store: await DatabaseActionStore.create({
+            database,
+            skipMigrations: true,
+          }),
           entities,
           readiness: readinessService,
           permissions,

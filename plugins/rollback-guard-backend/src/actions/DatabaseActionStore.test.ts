@@ -1,5 +1,4 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseRollbackGuardStore } from '../database/DatabaseRollbackGuardStore';
 import { DatabaseActionStore, NewAction } from './DatabaseActionStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
@@ -29,10 +28,9 @@ describe.each(databases.eachSupportedId())('DatabaseActionStore on %p', id => {
   beforeAll(async () => {
     const knex = await databases.init(id);
     // Runs the plugin's migrations, the action tables among them.
-    await DatabaseRollbackGuardStore.create({
+    store = await DatabaseActionStore.create({
       database: mockServices.database.mock({ getClient: async () => knex }),
     });
-    store = new DatabaseActionStore(knex);
   });
 
   it('reads the database clock', async () => {

@@ -7,7 +7,9 @@ import {
   AuditEntry,
   Risk,
 } from '@rollback-guard/plugin-rollback-guard-common';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migrate } from '../database/DatabaseRollbackGuardStore';
 
 const ACTIONS = 'rollback_guard_actions';
 const APPROVALS = 'rollback_guard_action_approvals';
@@ -92,7 +94,19 @@ export type NewAction = Omit<
  * @internal
  */
 export class DatabaseActionStore {
-  constructor(private readonly db: Knex) {}
+  /** The store on the plugin's database, migrated unless told not to. */
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseActionStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await migrate(client);
+    }
+    return new DatabaseActionStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
 
   /** The database's own clock. */
   async now(): Promise<Date> {

@@ -139,11 +139,14 @@ function chunks<T>(items: T[]): T[][] {
 }
 
 /**
- * Runs the migrations. knex serialises them with its lock table, but two
- * replicas starting at once on an empty database can both try to create
- * that table; the loser waits and tries again, by then behind the lock.
+ * Runs the plugin's migrations (every store's tables). knex serialises them
+ * with its lock table, but two replicas starting at once on an empty
+ * database can both try to create that table; the loser waits and tries
+ * again, by then behind the lock.
+ *
+ * @internal
  */
-async function migrate(client: Knex): Promise<void> {
+export async function migrate(client: Knex): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await client.migrate.latest({ directory: migrationsDir });
