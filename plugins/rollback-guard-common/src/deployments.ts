@@ -291,6 +291,12 @@ export type RolloutStatus = {
      * of the traffic is on.
      */
     stable?: Deployment;
+    /**
+     * When `current` no longer runs (it was aborted or rolled back): the
+     * newest earlier deployment that succeeded, i.e. the version that serves
+     * the environment now.
+     */
+    runs?: Deployment;
   }>;
   sources: ProviderPart[];
 };

@@ -26,6 +26,8 @@ import { EntityReader } from '../entities/EntityReader';
 type Answer<T> = { part: ProviderPart; value?: T };
 
 const ROLLING_OUT: DeploymentState[] = ['pending', 'progressing', 'paused'];
+// States in which a deployment no longer serves: the one before it does.
+const GONE_BACK: DeploymentState[] = ['aborted', 'rolled-back'];
 // How far back to look for the version the rest of the traffic is on.
 const STABLE_LOOKBACK = 20;
 
@@ -112,13 +114,18 @@ export class RolloutService {
       [...declared, ...others].map(async environment => {
         const deployment = current.get(environment);
         if (!deployment) return { environment };
-        const stable = ROLLING_OUT.includes(deployment.state)
-          ? await this.findStable(entity, ref, deployment)
-          : undefined;
+        const before =
+          ROLLING_OUT.includes(deployment.state) ||
+          GONE_BACK.includes(deployment.state)
+            ? await this.findStable(entity, ref, deployment)
+            : undefined;
+        if (before && GONE_BACK.includes(deployment.state)) {
+          return { environment, current: deployment, runs: before };
+        }
         return {
           environment,
           current: deployment,
-          ...(stable ? { stable } : {}),
+          ...(before ? { stable: before } : {}),
         };
       }),
     );
@@ -131,8 +138,9 @@ export class RolloutService {
 
   /**
    * The newest deployment before `current` in its environment that
-   * succeeded, looked up only while `current` rolls out. Best effort: the
-   * card shows "stable" without a version when it cannot be found.
+   * succeeded, looked up while `current` rolls out (the stable version) or
+   * after it went back (the version that runs). Best effort: the card shows
+   * "stable" without a version when it cannot be found.
    */
   private async findStable(
     entity: Entity,

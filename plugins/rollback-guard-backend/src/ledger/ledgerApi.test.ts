@@ -486,6 +486,34 @@ describe('the deployment ledger API', () => {
       ).toEqual(['ok', 'ok']);
     });
 
+    it('shows what runs after a rollback: the earlier version, beside the one that went back', async () => {
+      const entityRef = 'component:default/payments-api';
+      for (const [id, version, state, day] of [
+        ['rb-1', '7.0.0', 'succeeded', 1],
+        ['rb-2', '7.1.0', 'progressing', 2],
+      ] as const) {
+        await record({
+          id,
+          entityRef,
+          environment: 'staging',
+          version,
+          strategy: 'rolling',
+          state,
+          startedAt: `2026-11-2${day}T00:00:00Z`,
+        }).expect(201);
+      }
+      await changeState('rb-2', { state: 'rolled-back' }).expect(200);
+      const staging = (await rollout(entityRef)).body.environments.find(
+        (e: { environment: string }) => e.environment === 'staging',
+      );
+      expect(staging.current).toMatchObject({
+        id: 'rb-2',
+        state: 'rolled-back',
+      });
+      expect(staging.runs).toMatchObject({ id: 'rb-1', version: '7.0.0' });
+      expect(staging.stable).toBeUndefined();
+    });
+
     it.each([
       ['throws', 'throw', 'Flaky provider answered 503 Service Unavailable'],
       ['hangs', 'hang', 'Flaky provider did not answer within 300 ms'],

@@ -499,6 +499,26 @@ describe('RollbackGuardCard', () => {
     ).toHaveLength(1);
   });
 
+  it('shows the version that runs after a rollback, beside the one that went back', async () => {
+    const { api } = loaded(
+      validSummary,
+      rolloutOf(ENTITY_REF, [
+        {
+          environment: 'production',
+          current: { ...CANARY, state: 'rolled-back' },
+          runs: STABLE,
+        },
+      ]),
+    );
+
+    await renderCard(api);
+
+    const production = rowOf(await findRolloutTable(), 'production');
+    const [version] = within(production).getAllByRole('cell');
+    expect(version).toHaveTextContent('1.4.2');
+    expect(version).toHaveTextContent('1.5.0 rolled back');
+  });
+
   it('tells the age from when the deployment started', async () => {
     const startedAt = minutesAgo(3 * 60 + 5);
     const { api } = loaded(

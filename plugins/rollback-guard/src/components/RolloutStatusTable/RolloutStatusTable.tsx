@@ -44,7 +44,7 @@ function EnvironmentRow(props: {
   now: number;
   compact?: boolean;
 }) {
-  const { environment, current, stable } = props.rollout;
+  const { environment, current, stable, runs } = props.rollout;
   const { readiness, compact } = props;
   const columns = compact ? COMPACT_COLUMNS : COLUMNS;
   return (
@@ -60,7 +60,19 @@ function EnvironmentRow(props: {
       {current ? (
         <>
           <TableCell>
-            <Version deployment={current} />
+            {/* What serves the environment now, and what went back from. */}
+            <Version deployment={runs ?? current} />
+            {runs && (
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                {`${current.version} ${
+                  current.state === 'aborted' ? 'aborted' : 'rolled back'
+                }`}
+              </Typography>
+            )}
             {compact && (
               <Box mt={0.5}>
                 <StrategyChip strategy={current.strategy} />
