@@ -8,7 +8,7 @@ import { useId, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { rollbackGuardApiRef } from '../../api';
 import { Age, DeploymentStateLabel, Version } from '../DeploymentParts';
-import { CandidateCard } from '../Readiness/CandidateCard';
+import { CandidateCard } from '../shared/CandidateCard';
 import { RiskBadge } from '../RiskBadge';
 import { InlineError } from '../RollbackGuardStates';
 import { candidateOf } from './actionText';

@@ -19,7 +19,7 @@ import { formatTimestamp } from '../format';
 import { HealthPanel } from '../Health';
 import { RiskBadge } from '../RiskBadge';
 import { FetchStates, InlineError } from '../RollbackGuardStates';
-import { CandidateCard } from './CandidateCard';
+import { CandidateCard } from '../shared/CandidateCard';
 import { RecommendationText } from './ReadinessParts';
 
 /**

@@ -15,10 +15,10 @@ import {
   CheckResult,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { useId } from 'react';
-import { CheckFindings } from '../CheckFindings';
-import { Age, CheckStatusLabel, Version } from '../DeploymentParts';
-import { formatDuration, formatTimestamp } from '../format';
-import { RiskBadge } from '../RiskBadge';
+import { CheckFindings } from '../../CheckFindings';
+import { Age, CheckStatusLabel, Version } from '../../DeploymentParts';
+import { formatDuration, formatTimestamp } from '../../format';
+import { RiskBadge } from '../../RiskBadge';
 
 const useStyles = makeStyles(theme => ({
   // Digests and references are long unbroken strings.
