@@ -44,11 +44,19 @@ export interface Config {
        */
       windowMinutes?: number;
       /**
+       * The window read, ending now, e.g. { minutes: 10 }. Default: 10 min. Replaces `windowMinutes`, still read with a deprecation warning.
+       */
+      window?: HumanDuration | string;
+      /**
        * One value per this many seconds of the window.
        *
        * @default 30
        */
       stepSeconds?: number;
+      /**
+       * One value per this long of the window, e.g. { seconds: 30 }. Default: 30 s. Replaces `stepSeconds`, still read with a deprecation warning.
+       */
+      step?: HumanDuration | string;
       /**
        * Values each side needs before anything is judged; fewer: `unknown`.
        *

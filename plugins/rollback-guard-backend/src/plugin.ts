@@ -126,7 +126,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
           timeoutMs: settings.providerTimeoutMs,
           logger,
         });
-        const healthSettings = readHealthSettings(config);
+        const healthSettings = readHealthSettings(config, logger);
         // Set once the action workflow exists; it needs readiness first.
         let healthHalt: HealthHalt | undefined;
         const readinessService = new ReadinessService({

@@ -1,3 +1,5 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { readDuration } from '../lib/durations';
 import { Config } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
@@ -73,7 +75,10 @@ function checkOrder(name: string, spec: SignalSpec, where: string) {
   }
 }
 
-export function readHealthSettings(config: Config): HealthSettings {
+export function readHealthSettings(
+  config: Config,
+  logger?: LoggerService,
+): HealthSettings {
   const health = config.getOptionalConfig(KEY);
   const positive = (key: string, fallback: number) => {
     const value = health?.getOptionalNumber(key) ?? fallback;
@@ -129,8 +134,20 @@ export function readHealthSettings(config: Config): HealthSettings {
     throw new InputError(`${KEY}.significance must be below 1`);
   }
   return {
-    windowMinutes: positive('windowMinutes', 10),
-    stepSeconds: positive('stepSeconds', 30),
+    windowMinutes: readDuration(config, {
+      key: 'health.window',
+      legacyKey: 'health.windowMinutes',
+      unit: 'minutes',
+      fallback: 10,
+      logger,
+    }),
+    stepSeconds: readDuration(config, {
+      key: 'health.step',
+      legacyKey: 'health.stepSeconds',
+      unit: 'seconds',
+      fallback: 30,
+      logger,
+    }),
     minSamples: Math.max(3, Math.round(positive('minSamples', 10))),
     significance,
     minEffect: positive('minEffect', 1.5),
