@@ -138,15 +138,32 @@ function chunks<T>(items: T[]): T[][] {
   return result;
 }
 
+/** The advisory lock Rollback Guard's replicas migrate under (PostgreSQL). */
+const MIGRATION_LOCK_KEY = 0x52474d31; // "RGM1"
+
 /**
- * Runs the plugin's migrations (every store's tables). knex serialises them
- * with its lock table, but two replicas starting at once on an empty
- * database can both try to create that table; the loser waits and tries
- * again, by then behind the lock.
+ * Runs the plugin's migrations (every store's tables). knex's own lock table
+ * does not cover its creation: two replicas starting at once on an empty
+ * database both try to create it. On PostgreSQL the replicas take turns
+ * under an advisory lock; elsewhere (one process) a lost race is retried.
  *
  * @internal
  */
 export async function migrate(client: Knex): Promise<void> {
+  if (client.client.config.client === 'pg') {
+    // Replicas take turns: a transaction-scoped advisory lock, held while
+    // this replica migrates through its other connections, released at
+    // commit. The next one then finds nothing to do.
+    await client.transaction(async trx => {
+      await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+      await migrateWithRetries(client);
+    });
+    return;
+  }
+  await migrateWithRetries(client);
+}
+
+async function migrateWithRetries(client: Knex): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await client.migrate.latest({ directory: migrationsDir });
