@@ -19,10 +19,11 @@ const config = mockServices.rootConfig.factory({
 
 describe('the OCI registry module', () => {
   it('adds the artifact availability and registry credentials checks', async () => {
-    const backend = await startTestBackend({
+    const started = startTestBackend({
       features: [rollbackGuardPlugin, ociRegistryModule, fakeCatalog(), config],
     });
-    await backend.stop();
+    await expect(started).resolves.toBeDefined();
+    await (await started).stop();
   });
 
   it('is what brings them: the plugin alone has neither', async () => {

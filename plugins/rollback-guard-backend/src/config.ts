@@ -59,9 +59,13 @@ export function readRollbackGuardConfig(
       'milliseconds',
       5000,
     ),
-    entityCacheTtlMs: config.has('rollbackGuard.entityCacheTtl')
-      ? duration('entityCacheTtl', 'entityCacheTtl', 'milliseconds', 0, true)
-      : 0,
+    entityCacheTtlMs: duration(
+      'entityCacheTtl',
+      'entityCacheTtl',
+      'milliseconds',
+      0,
+      true,
+    ),
     readiness: {
       candidates: Math.round(positive('readiness.candidates', 3)),
       checkTimeoutMs: duration(

@@ -19,7 +19,8 @@ import {
   startCountingServer,
 } from '@internal/rollback-guard-test-harness';
 import { RegistryClient } from './RegistryClient';
-import { RegistryHostPolicy, ResolveAddresses } from './RegistryHostPolicy';
+import { ResolveAddresses } from '@rollback-guard/plugin-rollback-guard-node';
+import { RegistryHostPolicy } from './RegistryHostPolicy';
 
 const describeWithRegistry = registryDescribe();
 

@@ -10,9 +10,9 @@ import {
 import {
   AddressRefusedError,
   classifyAddress,
-  RegistryHostPolicy,
   ResolveAddresses,
-} from './RegistryHostPolicy';
+} from '@rollback-guard/plugin-rollback-guard-node';
+import { RegistryHostPolicy } from './RegistryHostPolicy';
 
 function policy(registries: JsonObject[], resolve?: ResolveAddresses) {
   return RegistryHostPolicy.fromConfig(

@@ -6,14 +6,6 @@ import {
   ResolveAddresses,
 } from '@rollback-guard/plugin-rollback-guard-node';
 
-// The address rule is shared with every other outbound call; these names
-// stay importable from here for the registry code and its tests.
-export {
-  AddressRefusedError,
-  classifyAddress,
-} from '@rollback-guard/plugin-rollback-guard-node';
-export type { ResolveAddresses } from '@rollback-guard/plugin-rollback-guard-node';
-
 const CONFIG_KEY = 'rollbackGuard.registries';
 
 /**
