@@ -12,7 +12,7 @@ import {
   API_DEFINITION_TYPES,
   ApiDefinitionType,
   apiDefinitionTypeOf,
-  CheckEvidence,
+  CheckFact,
   CheckFinding,
   CheckStatus,
 } from '@rollback-guard/plugin-rollback-guard-common';
@@ -31,7 +31,7 @@ type ApiPart = {
   status: CheckStatus;
   summary: string;
   findings: CheckFinding[];
-  facts: CheckEvidence[];
+  facts: CheckFact[];
   remediation?: string;
 };
 
@@ -180,7 +180,7 @@ export class ApiCompatibilityCheck implements ReadinessCheck {
       candidate.content,
     );
     if ('unknown' in compared) return compared.unknown;
-    const facts: CheckEvidence[] = [
+    const facts: CheckFact[] = [
       { label: `${name}: current definition`, value: origin(current) },
       { label: `${name}: definition of ${version}`, value: origin(candidate) },
       {
@@ -260,7 +260,7 @@ export class ApiCompatibilityCheck implements ReadinessCheck {
     );
     if ('unknown' in compared) return compared.unknown;
     const breaking = compared.changes.filter(c => c.level !== 'info');
-    const facts: CheckEvidence[] = [
+    const facts: CheckFact[] = [
       {
         label: `${name} (consumed): definition of ${version}`,
         value: origin(candidate),
@@ -348,7 +348,7 @@ export class ApiCompatibilityCheck implements ReadinessCheck {
               'Some definitions come from catalog snapshots taken when the deployments were recorded, not from CI: the catalog may have changed before or after the version shipped.',
           }
         : {}),
-      evidence: facts,
+      facts,
       findings,
       ...(worst.remediation ? { remediation: worst.remediation } : {}),
     };

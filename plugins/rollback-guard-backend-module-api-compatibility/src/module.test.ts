@@ -151,7 +151,7 @@ describe('the api-compatibility module in a backend with a real catalog', () => 
         'component:default/orders-api',
       ],
     });
-    expect(check.evidence).toContainEqual({
+    expect(check.facts).toContainEqual({
       label: 'payments-api: definition of 1.0.0',
       value: 'attached by CI',
     });
@@ -171,7 +171,7 @@ describe('the api-compatibility module in a backend with a real catalog', () => 
     const check = (await apiCheck('ledger-service'))!;
     expect(check.status).toBe('pass');
     expect(check.details).toContain('catalog snapshots');
-    expect(check.evidence).toContainEqual({
+    expect(check.facts).toContainEqual({
       label: 'ledger-api: definition of 1.0.0',
       value:
         'from a catalog snapshot taken when it was recorded (lower confidence)',

@@ -2,7 +2,7 @@ import { ReadinessCheck } from '@rollback-guard/plugin-rollback-guard-node';
 import http from 'node:http';
 import {
   checkContext,
-  evidenceOf,
+  factsOf,
   registryCheck,
 } from './__testUtils__/checkContext';
 import {
@@ -19,7 +19,7 @@ const describeWithRegistry = registryDescribe();
 
 const artifactCheck = (registries: Parameters<typeof registryCheck>[1]) =>
   registryCheck('artifact-availability', registries);
-const evidence = evidenceOf;
+const facts = factsOf;
 const local = { insecure: true, allowPrivateAddresses: true };
 
 describeWithRegistry('artifact availability against a real registry', () => {
@@ -34,13 +34,13 @@ describeWithRegistry('artifact availability against a real registry', () => {
   }, 30_000);
   afterAll(() => registry?.stop());
 
-  it('passes by digest, with the digest in the evidence', async () => {
+  it('passes by digest, with the digest among the facts', async () => {
     const outcome = await check.run(
       checkContext({ reference: `${registry.host}/payments/api@${digest}` }),
     );
     expect(outcome).toMatchObject({ status: 'pass' });
     expect(outcome.summary).toContain(digest.slice(0, 19));
-    expect(evidence(outcome)).toMatchObject({
+    expect(facts(outcome)).toMatchObject({
       Registry: registry.host,
       Repository: 'payments/api',
       'Asked for': digest,
@@ -56,7 +56,7 @@ describeWithRegistry('artifact availability against a real registry', () => {
     );
     expect(outcome.status).toBe('pass');
     expect(outcome.details).toContain('No digest was recorded');
-    expect(evidence(outcome)).toMatchObject({
+    expect(facts(outcome)).toMatchObject({
       'Asked for': 'tag 1.0.0',
       Digest: digest,
     });
@@ -73,7 +73,7 @@ describeWithRegistry('artifact availability against a real registry', () => {
       }),
     );
     expect(outcome.status).toBe('pass');
-    expect(evidence(outcome).Source).toContain('rollback-guard/artifact');
+    expect(facts(outcome).Source).toContain('rollback-guard/artifact');
   });
 
   it('warns when the tag was moved to another image', async () => {
@@ -91,7 +91,7 @@ describeWithRegistry('artifact availability against a real registry', () => {
         `${registry.host}/payments/moving@${first}`,
       ),
     });
-    expect(evidence(outcome)['Tag now points to']).toBe(second);
+    expect(facts(outcome)['Tag now points to']).toBe(second);
   });
 
   it('fails, blocking, when the manifest was deleted', async () => {
@@ -110,7 +110,7 @@ describeWithRegistry('artifact availability against a real registry', () => {
       summary: expect.stringContaining('nothing to go back to'),
       remediation: expect.stringMatching(/re-push.*choose another candidate/),
     });
-    expect(evidence(outcome).Answer).toBe('MANIFEST_UNKNOWN');
+    expect(facts(outcome).Answer).toBe('MANIFEST_UNKNOWN');
   });
 
   it('is unknown when the registry refuses a wrong password', async () => {
@@ -135,7 +135,7 @@ describeWithRegistry('artifact availability against a real registry', () => {
       }),
     );
     expect(outcome.status).toBe('pass');
-    expect(evidence(outcome)).toMatchObject({
+    expect(facts(outcome)).toMatchObject({
       Digest: index,
       'Media type': 'application/vnd.oci.image.index.v1+json',
       Index: 'yes: linux/amd64, linux/arm64',
@@ -170,7 +170,7 @@ describeWithRegistry('artifact availability through the Bearer flow', () => {
       checkContext({ reference: `${registry.host}/payments/api@${digest}` }),
     );
     expect(outcome.status).toBe('pass');
-    expect(evidence(outcome).Digest).toBe(digest);
+    expect(facts(outcome).Digest).toBe(digest);
     expect(registry.tokenService!.requests.length).toBeGreaterThan(before);
   });
 });

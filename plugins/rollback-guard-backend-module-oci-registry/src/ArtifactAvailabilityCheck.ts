@@ -1,4 +1,4 @@
-import { CheckEvidence } from '@rollback-guard/plugin-rollback-guard-common';
+import { CheckFact } from '@rollback-guard/plugin-rollback-guard-common';
 import {
   ReadinessCheck,
   ReadinessCheckContext,
@@ -16,11 +16,11 @@ function short(digest: string): string {
   return `${algorithm}:${hex.slice(0, 12)}…`;
 }
 
-function presentEvidence(
+function presentFacts(
   target: ArtifactTarget,
   askedFor: string,
   result: Extract<ManifestResult, { kind: 'present' }>,
-): CheckEvidence[] {
+): CheckFact[] {
   return [
     { label: 'Registry', value: target.host },
     { label: 'Repository', value: target.repository },
@@ -77,7 +77,7 @@ export class ArtifactAvailabilityCheck implements ReadinessCheck {
         )}`,
         details:
           'No digest was recorded for this deployment, so whether the tag was moved since it ran cannot be told; record artifact.digest with each deployment so that a rollback pulls exactly what ran.',
-        evidence: presentEvidence(target, `tag ${tag}`, byTag),
+        facts: presentFacts(target, `tag ${tag}`, byTag),
       };
     }
 
@@ -85,11 +85,11 @@ export class ArtifactAvailabilityCheck implements ReadinessCheck {
     if (byDigest.kind !== 'present') {
       return this.notPresent(byDigest, target, `${repository}@${digest}`);
     }
-    const evidence = presentEvidence(target, digest, byDigest);
+    const facts = presentFacts(target, digest, byDigest);
     const pass: ReadinessCheckOutcome = {
       status: 'pass',
       summary: `${short(byDigest.digest)} is present in ${host}/${repository}`,
-      evidence,
+      facts,
     };
     if (!tag) return pass;
 
@@ -103,10 +103,7 @@ export class ArtifactAvailabilityCheck implements ReadinessCheck {
           byTag.digest,
         )}, not the recorded ${short(digest)}`,
         details: `The image that ran is still there by digest, but rolling back to ${host}/${repository}:${tag} would deploy a different image.`,
-        evidence: [
-          ...evidence,
-          { label: 'Tag now points to', value: byTag.digest },
-        ],
+        facts: [...facts, { label: 'Tag now points to', value: byTag.digest }],
         remediation: `Roll back by digest (${byDigestRef}), not by tag.`,
       };
     }
@@ -115,7 +112,7 @@ export class ArtifactAvailabilityCheck implements ReadinessCheck {
         status: 'warn',
         summary: `Tag ${tag} is gone; ${short(digest)} is still present`,
         details: `Rolling back to ${host}/${repository}:${tag} would fail to pull; the image itself is still there by digest.`,
-        evidence: [...evidence, { label: 'Tag', value: `${tag}: not found` }],
+        facts: [...facts, { label: 'Tag', value: `${tag}: not found` }],
         remediation: `Roll back by digest (${byDigestRef}), or re-tag the image.`,
       };
     }
@@ -139,7 +136,7 @@ export class ArtifactAvailabilityCheck implements ReadinessCheck {
       blocking: true,
       summary: `${askedFor} is gone from ${target.host}: nothing to go back to`,
       details: `${result.reason}. A rollback to this candidate would fail to pull its image.`,
-      evidence: [
+      facts: [
         { label: 'Registry', value: target.host },
         { label: 'Repository', value: target.repository },
         { label: 'Asked for', value: askedFor },

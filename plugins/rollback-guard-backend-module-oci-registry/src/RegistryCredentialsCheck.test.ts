@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import {
   checkContext,
-  evidenceOf,
+  factsOf,
   registryCheck,
 } from './__testUtils__/checkContext';
 import {
@@ -60,7 +60,7 @@ describeWithRegistry('registry credentials against a real registry', () => {
       status: 'pass',
       summary: `The credentials for ${basic.host} can pull payments/api`,
     });
-    expect(evidenceOf(outcome)).toMatchObject({
+    expect(factsOf(outcome)).toMatchObject({
       Authentication: `basic, user ${basic.username}`,
       'Repository found': 'yes',
     });
@@ -74,7 +74,7 @@ describeWithRegistry('registry credentials against a real registry', () => {
       summary: expect.stringContaining('refuses the configured credentials'),
       remediation: expect.stringContaining('Renew or rotate'),
     });
-    expect(evidenceOf(outcome)['Refused at']).toBe('basic');
+    expect(factsOf(outcome)['Refused at']).toBe('basic');
     expect(JSON.stringify(outcome)).not.toContain('expired-password');
   });
 
@@ -99,7 +99,7 @@ describeWithRegistry('registry credentials against a real registry', () => {
       }),
     );
     expect(outcome.status).toBe('pass');
-    expect(evidenceOf(outcome).Authentication).toBe(
+    expect(factsOf(outcome).Authentication).toBe(
       `bearer, user ${bearer.username}, token from ${
         bearer.tokenService!.host
       }`,
@@ -109,7 +109,7 @@ describeWithRegistry('registry credentials against a real registry', () => {
   it('fails when the token service refuses the credentials (Bearer)', async () => {
     const outcome = await run(bearer, { password: 'expired-password' });
     expect(outcome).toMatchObject({ status: 'fail', blocking: false });
-    expect(evidenceOf(outcome)['Refused at']).toBe('token-service');
+    expect(factsOf(outcome)['Refused at']).toBe('token-service');
   });
 
   it('passes when anonymous pulls work and no credentials are configured', async () => {

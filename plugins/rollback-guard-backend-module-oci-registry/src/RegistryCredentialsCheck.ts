@@ -33,7 +33,7 @@ export class RegistryCredentialsCheck implements ReadinessCheck {
       { host, repository },
       { signal: context.signal },
     );
-    const evidence = [
+    const facts = [
       { label: 'Registry', value: host },
       { label: 'Repository', value: repository },
     ];
@@ -58,8 +58,8 @@ export class RegistryCredentialsCheck implements ReadinessCheck {
             ? ''
             : ` The repository ${repository} does not exist (yet).`
         }`,
-        evidence: [
-          ...evidence,
+        facts: [
+          ...facts,
           { label: 'Authentication', value: how },
           {
             label: 'Repository found',
@@ -76,7 +76,7 @@ export class RegistryCredentialsCheck implements ReadinessCheck {
         blocking: false,
         summary: `${host} refuses the configured credentials: a rollback could not pull ${repository}`,
         details: `${result.reason}. Failures that break a deployment often break its rollback too, an expired credential among them.`,
-        evidence: [...evidence, { label: 'Refused at', value: result.step }],
+        facts: [...facts, { label: 'Refused at', value: result.step }],
         remediation: `Renew or rotate the credentials for ${host}, in rollbackGuard.registries and in the pull secret the deployment target uses, before relying on a rollback.`,
       };
     }

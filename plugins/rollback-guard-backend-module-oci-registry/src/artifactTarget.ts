@@ -22,7 +22,7 @@ export type ArtifactTarget = {
   tag?: string;
   /** The manifest digest recorded for the candidate, if any. */
   digest?: string;
-  /** Where the information came from, shown as evidence. */
+  /** Where the information came from, shown among the facts. */
   source: string;
 };
 
@@ -171,7 +171,7 @@ export function unansweredOutcome(
   failure: RegistryFailure,
   target: ArtifactTarget,
 ): ReadinessCheckOutcome {
-  const evidence = [
+  const facts = [
     { label: 'Registry', value: target.host },
     { label: 'Repository', value: target.repository },
   ];
@@ -181,7 +181,7 @@ export function unansweredOutcome(
         status: 'unknown',
         summary: `Rollback Guard may not contact ${target.host}`,
         details: failure.reason,
-        evidence,
+        facts,
         remediation:
           'If this registry is meant to be checked, add it to rollbackGuard.registries (with allowPrivateAddresses: true only for an internal registry).',
       };
@@ -190,7 +190,7 @@ export function unansweredOutcome(
         status: 'unknown',
         summary: `The registry ${target.host} could not be reached`,
         details: failure.reason,
-        evidence,
+        facts,
         remediation:
           'Check that the registry is up and reachable from the Backstage backend; a rollback would need it too.',
       };
@@ -199,7 +199,7 @@ export function unansweredOutcome(
         status: 'unknown',
         summary: `The registry ${target.host} refused Rollback Guard (${failure.step})`,
         details: failure.reason,
-        evidence: [...evidence, { label: 'Refused at', value: failure.step }],
+        facts: [...facts, { label: 'Refused at', value: failure.step }],
         remediation: refusedRemediation(failure),
       };
     default:
@@ -207,7 +207,7 @@ export function unansweredOutcome(
         status: 'unknown',
         summary: `The registry ${target.host} gave an answer Rollback Guard does not understand`,
         details: failure.reason,
-        evidence,
+        facts,
         remediation:
           'Check that the host is an OCI distribution registry and that no proxy rewrites its answers.',
       };

@@ -217,7 +217,7 @@ export class SchemaCompatibilityCheck implements ReadinessCheck {
       return {
         status: 'pass',
         summary: `No migration was applied since ${candidate.version}`,
-        evidence: facts,
+        facts,
       };
     }
     const missing = [...since, ...then].filter(
@@ -257,7 +257,7 @@ export class SchemaCompatibilityCheck implements ReadinessCheck {
   private outcome(
     version: string,
     findings: CheckFinding[],
-    facts: ReadinessCheckOutcome['evidence'],
+    facts: ReadinessCheckOutcome['facts'],
   ): ReadinessCheckOutcome {
     const worst = findings[0];
     const counts = (['fail', 'unknown', 'warn', 'pass'] as CheckStatus[])
@@ -275,7 +275,7 @@ export class SchemaCompatibilityCheck implements ReadinessCheck {
         status: 'pass',
         summary: `The migrations since ${version} only add what ${version} can ignore`,
         details,
-        evidence: facts,
+        facts,
         findings,
       };
     }
@@ -297,7 +297,7 @@ export class SchemaCompatibilityCheck implements ReadinessCheck {
       status: worst.status,
       summary,
       details,
-      evidence: facts,
+      facts,
       findings,
       remediation:
         worst.status === 'unknown'

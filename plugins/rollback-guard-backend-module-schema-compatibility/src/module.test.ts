@@ -118,7 +118,7 @@ describe('the schema-compatibility module in a backend', () => {
     });
     expect(check.remediation).toContain('Expand/contract');
     expect(readiness.risk).toBe('blocked');
-    expect(check.evidence).toContainEqual({
+    expect(check.facts).toContainEqual({
       label: 'Applied since 1.0.0',
       value: '002_drop_orders_legacy_ref.sql',
     });
@@ -202,7 +202,7 @@ describe('the schema-compatibility module in a backend', () => {
     const check = schemaCheck(await goingBack('mysql-api'))!;
     expect(check.status).toBe('fail');
     expect(check.findings?.[0].rule).toBe('renaming-column');
-    expect(check.evidence).toContainEqual({ label: 'Dialect', value: 'mysql' });
+    expect(check.facts).toContainEqual({ label: 'Dialect', value: 'mysql' });
   });
 
   it('is unknown when the candidate was recorded without its migrations', async () => {

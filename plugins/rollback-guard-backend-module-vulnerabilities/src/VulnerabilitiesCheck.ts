@@ -1,5 +1,5 @@
 import {
-  CheckEvidence,
+  CheckFact,
   CheckFinding,
   CheckStatus,
   Deployment,
@@ -80,7 +80,7 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
     }
     if (!then.ok || !now.ok) throw new Error('unreachable');
 
-    const facts: CheckEvidence[] = [
+    const facts: CheckFact[] = [
       { label: `SBOM of ${candidate.version}`, value: describe(then) },
       {
         label: `SBOM of the current version ${current.version}`,
@@ -126,7 +126,7 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
             : `The SBOM of ${unscanned.join(
                 ' and ',
               )} lists packages but no scan result, and no OSV API is configured`,
-          evidence: facts,
+          facts,
           remediation: osvFailure
             ? 'Try again later, or attach scanner output (Trivy or Grype JSON, or a CycloneDX BOM with its vulnerabilities) to each deployment.'
             : 'Attach scanner output (Trivy or Grype JSON, or a CycloneDX BOM with its vulnerabilities) to each deployment, or set rollbackGuard.vulnerabilities.osv.baseUrl.',
@@ -163,7 +163,7 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
         return {
           status: 'unknown',
           summary: `The SBOMs show nothing re-opened, but the OSV lookup failed: ${osvFailure}`,
-          evidence: facts,
+          facts,
           remediation:
             'Try again later; until OSV answers, today’s knowledge of the candidate’s packages is missing.',
         };
@@ -171,7 +171,7 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
       return {
         status,
         summary: `Going back to ${candidate.version} re-opens no known vulnerability`,
-        evidence: facts,
+        facts,
         findings,
       };
     }
@@ -200,7 +200,7 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
             details: `The OSV lookup failed (${osvFailure}); this is what the attached scan results show.`,
           }
         : {}),
-      evidence: facts,
+      facts,
       findings,
       remediation:
         status === 'fail'
@@ -261,7 +261,7 @@ export class VulnerabilitiesCheck implements ReadinessCheck {
     osv: OsvClient,
     candidatePackages: SbomPackage[],
     currentPackages: SbomPackage[],
-    facts: CheckEvidence[],
+    facts: CheckFact[],
     signal: AbortSignal,
   ) {
     const purls = (packages: SbomPackage[]) => [

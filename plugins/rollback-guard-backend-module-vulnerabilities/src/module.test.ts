@@ -68,7 +68,7 @@ describe('the vulnerabilities module in a backend, without OSV', () => {
         },
       ]),
     });
-    expect(check.evidence).toContainEqual({
+    expect(check.facts).toContainEqual({
       label: 'SBOM of 1.0.0',
       value: 'sbom.cdx.json: CycloneDX 1.5, 2 packages, 2 vulnerabilities',
     });

@@ -90,7 +90,7 @@ describe('the vulnerabilities module with OSV', () => {
         },
       ],
     });
-    expect(check.evidence).toContainEqual({
+    expect(check.facts).toContainEqual({
       label: 'OSV',
       value: 'asked api.osv.test about 3 packages',
     });

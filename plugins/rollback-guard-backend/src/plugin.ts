@@ -22,7 +22,8 @@ import { PermissivePolicyProbe } from './actions/permissivePolicy';
 import { WebhookExecutor } from './actions/executor/WebhookExecutor';
 import { ExecutorRouter } from './actions/executor/ExecutorRouter';
 import { readRollbackGuardConfig } from './config';
-import { DatabaseRollbackGuardStore } from './database/DatabaseRollbackGuardStore';
+import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
+import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 import { LedgerService } from './ledger/LedgerService';
 import { EvidenceValidators } from './ledger/EvidenceValidators';
 import { DeploymentChanges } from './ledger/DeploymentChanges';
@@ -107,8 +108,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
       }) {
         const settings = readRollbackGuardConfig(config, logger);
         permissionsRegistry.addPermissions(rollbackGuardPermissions);
-        const store = await DatabaseRollbackGuardStore.create({ database });
-        const ledger = new LedgerProvider(store);
+        const deploymentStore = await DatabaseDeploymentStore.create({
+          database,
+        });
+        const ledger = new LedgerProvider(deploymentStore);
         providers.add(ledger);
         providers.setDefault(settings.defaultProvider);
         checks.disable(settings.readiness.disabledChecks);
@@ -145,7 +148,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
               logger,
             }),
           }),
-          store,
+          store: await DatabaseReadinessStore.create({ database }),
           catalog,
           auth,
           logger,
@@ -184,7 +187,9 @@ export const rollbackGuardPlugin = createBackendPlugin({
           },
           // A version the ledger recorded, or one a provider runs now.
           knownVersion: async (entityRef, version) => {
-            if (await store.hasVersion(entityRef, version)) return true;
+            if (await deploymentStore.hasVersion(entityRef, version)) {
+              return true;
+            }
             const read = await entities.getEntity(
               entityRef,
               await auth.getOwnServiceCredentials(),
@@ -238,7 +243,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
           readinessService,
           actionService,
           ledgerService: new LedgerService({
-            store,
+            store: deploymentStore,
             entities,
             auth,
             maxEvidenceBytes: settings.ledger.maxEvidenceBytes,
@@ -260,7 +265,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
 
         const { retention } = settings.ledger;
         const jobs = [
-          new LedgerRetention({ store, ...retention }),
+          new LedgerRetention({ store: deploymentStore, ...retention }),
           new ActionsSweep(actionService),
           new ReadinessRefresh(
             readinessService,

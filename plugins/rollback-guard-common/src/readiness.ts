@@ -40,7 +40,15 @@ export type RecommendedAction =
  *
  * @public
  */
-export type CheckEvidence = { label: string; value: string };
+export type CheckFact = { label: string; value: string };
+
+/**
+ * The former name of {@link CheckFact}.
+ *
+ * @public
+ * @deprecated Use {@link CheckFact}; "evidence" is what CI attaches to a deployment.
+ */
+export type CheckEvidence = CheckFact;
 
 /**
  * One thing a check found, for checks that judge many things at once (each
@@ -110,7 +118,8 @@ export type CheckResult = {
   /** One line, e.g. "sha256:4f2a… is present in registry.example.com". */
   summary: string;
   details?: string;
-  evidence: CheckEvidence[];
+  /** What the check read, e.g. the manifest digest it asked for. */
+  facts: CheckFact[];
   /** What to do about a warn, fail or unknown. */
   remediation?: string;
   /** A fail that makes going back impossible, e.g. the artifact is gone. */

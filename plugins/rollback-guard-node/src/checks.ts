@@ -1,7 +1,7 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
-  CheckEvidence,
+  CheckFact,
   CheckFinding,
   CheckStatus,
   Deployment,
@@ -71,7 +71,9 @@ export type ReadinessCheckOutcome = {
   summary: string;
   details?: string;
   /** The facts the check read (e.g. the manifest digest it asked for). */
-  evidence?: CheckEvidence[];
+  facts?: CheckFact[];
+  /** @deprecated The former name of `facts`, still read. */
+  evidence?: CheckFact[];
   /** What to do about a warn, fail or unknown. */
   remediation?: string;
   /** For a fail that makes going back impossible: the risk is `blocked`. */

@@ -85,14 +85,14 @@ export function registryCheck(
 }
 
 /**
- * A check outcome's evidence as label → value, for assertions.
+ * A check outcome's facts as label → value, for assertions.
  *
  * @internal
  */
-export function evidenceOf(
+export function factsOf(
   outcome: ReadinessCheckOutcome,
 ): Record<string, string> {
   return Object.fromEntries(
-    (outcome.evidence ?? []).map(({ label, value }) => [label, value]),
+    (outcome.facts ?? []).map(({ label, value }) => [label, value]),
   );
 }

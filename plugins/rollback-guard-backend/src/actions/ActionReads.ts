@@ -14,7 +14,7 @@ import {
   rollbackGuardActionApprovePermission,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { EntityReader } from '../entities/EntityReader';
-import { DatabaseActionStore } from './DatabaseActionStore';
+import { ActionStore } from './ActionStore';
 import { PermissivePolicyProbe } from './permissivePolicy';
 import { ActionPolicy, policyForEntity } from './policy';
 
@@ -54,7 +54,7 @@ export async function requireVisible(
 export class ActionReads {
   constructor(
     private readonly options: {
-      store: DatabaseActionStore;
+      store: ActionStore;
       entities: EntityReader;
       permissions: PermissionsService;
       policy: ActionPolicy;

@@ -35,7 +35,7 @@ import { randomUUID } from 'node:crypto';
 import { riskRank } from '../readiness/assess';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { EntityReader } from '../entities/EntityReader';
-import { AuditInput, DatabaseActionStore } from './DatabaseActionStore';
+import { ActionStore, AuditInput } from './ActionStore';
 import { ActionPolicy, policyForEntity } from './policy';
 import { PermissivePolicyProbe } from './permissivePolicy';
 import { ActionAnnouncer, PLUGIN_ACTOR } from './ActionAnnouncer';
@@ -103,7 +103,7 @@ const PENDING_LIMIT = 200;
 export class ActionService {
   constructor(
     private readonly options: {
-      store: DatabaseActionStore;
+      store: ActionStore;
       entities: EntityReader;
       readiness: ReadinessService;
       permissions: PermissionsService;

@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseActionStore, NewAction } from './DatabaseActionStore';
+import { DatabaseActionStore } from './DatabaseActionStore';
+import { NewAction } from './ActionStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 

@@ -1,15 +1,16 @@
+import { parseStoredReadiness } from '../lib/storedJson';
 import {
   ActionKind,
   ActionRequest,
   ActionRequestDetail,
-  EnvironmentReadiness,
   ActionStatus,
   AuditEntry,
   Risk,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { migrate } from '../database/DatabaseRollbackGuardStore';
+import { migratedClient } from '../database/migrate';
+import { ActionStore, AuditInput, NewAction } from './ActionStore';
 
 const ACTIONS = 'rollback_guard_actions';
 const APPROVALS = 'rollback_guard_action_approvals';
@@ -63,29 +64,6 @@ function toIso(value: Timestamp): string {
 }
 
 /**
- * An audit row written in the same transaction as the change it records: if
- * either fails, neither is kept.
- */
-export type AuditInput = Omit<AuditEntry, 'id' | 'at'>;
-
-/** A new action request, as the service decided it. */
-export type NewAction = Omit<
-  ActionRequest,
-  | 'requestedAt'
-  | 'expiresAt'
-  | 'approvals'
-  | 'decidedBy'
-  | 'decision'
-  | 'attempts'
-  | 'outcome'
-> & {
-  idempotencyKey: string;
-  ttlSeconds: number;
-  /** The environment's readiness the request was made against. */
-  readiness?: EnvironmentReadiness;
-};
-
-/**
  * Action requests, their approvals and the audit trail, on knex. Every
  * state change is a conditional update on the state it leaves, so that
  * concurrent writers (several replicas) cannot both move a request. Times
@@ -93,17 +71,13 @@ export type NewAction = Omit<
  *
  * @internal
  */
-export class DatabaseActionStore {
+export class DatabaseActionStore implements ActionStore {
   /** The store on the plugin's database, migrated unless told not to. */
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
   }): Promise<DatabaseActionStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await migrate(client);
-    }
-    return new DatabaseActionStore(client);
+    return new DatabaseActionStore(await migratedClient(options));
   }
 
   private constructor(private readonly db: Knex) {}
@@ -178,7 +152,9 @@ export class DatabaseActionStore {
     if (!row) return undefined;
     return {
       ...(await this.withApprovals(row)),
-      ...(row.readiness ? { readiness: JSON.parse(row.readiness) } : {}),
+      ...(row.readiness
+        ? { readiness: parseStoredReadiness(row.readiness) }
+        : {}),
     };
   }
 

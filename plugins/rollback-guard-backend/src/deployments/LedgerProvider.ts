@@ -9,7 +9,7 @@ import {
   Deployment,
   EvidenceKind,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { RollbackGuardStore } from '../database/RollbackGuardStore';
+import { DeploymentStore } from '../database/DeploymentStore';
 
 /**
  * The built-in provider: deployments that CI records through the ledger API.
@@ -21,7 +21,7 @@ export class LedgerProvider implements DeploymentProvider, EvidenceReader {
   readonly id = LedgerProvider.ID;
   readonly title = 'Deployment ledger';
 
-  constructor(private readonly store: RollbackGuardStore) {}
+  constructor(private readonly store: DeploymentStore) {}
 
   getCurrentDeployments(
     request: DeploymentProviderRequest,

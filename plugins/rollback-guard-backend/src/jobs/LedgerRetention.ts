@@ -1,4 +1,4 @@
-import { RollbackGuardStore } from '../database/RollbackGuardStore';
+import { DeploymentStore } from '../database/DeploymentStore';
 import { ScheduledJob } from './ScheduledJob';
 
 /**
@@ -17,7 +17,7 @@ export class LedgerRetention extends ScheduledJob {
 
   constructor(
     private readonly options: {
-      store: RollbackGuardStore;
+      store: DeploymentStore;
       maxDeploymentsPerEnvironment: number;
       maxAgeDays: number;
     },

@@ -14,7 +14,7 @@ import {
   FINISHED_DEPLOYMENT_STATES,
   parseAnnotationList,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { RollbackGuardStore } from '../database/RollbackGuardStore';
+import { DeploymentStore } from '../database/DeploymentStore';
 import { EntityReader } from '../entities/EntityReader';
 import { RecordDeploymentBody, StateChangeBody } from './schemas';
 import { catalogApiSnapshot } from './apiSnapshot';
@@ -53,7 +53,7 @@ const IDENTITY_FIELDS = [
 export class LedgerService {
   constructor(
     private readonly options: {
-      store: RollbackGuardStore;
+      store: DeploymentStore;
       entities: EntityReader;
       auth: AuthService;
       maxEvidenceBytes: number;

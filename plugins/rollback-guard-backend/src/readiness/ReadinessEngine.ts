@@ -228,7 +228,7 @@ export class ReadinessEngine {
         ...base,
         status: 'unknown',
         summary: `The check ${answer.error}`,
-        evidence: [],
+        facts: [],
         remediation:
           'Re-run the checks; if it persists, look at the backend logs for this check.',
       };
@@ -239,7 +239,7 @@ export class ReadinessEngine {
       status: outcome.status,
       summary: outcome.summary,
       ...(outcome.details ? { details: outcome.details } : {}),
-      evidence: outcome.evidence ?? [],
+      facts: outcome.facts ?? outcome.evidence ?? [],
       ...(outcome.remediation ? { remediation: outcome.remediation } : {}),
       ...(outcome.blocking && outcome.status === 'fail'
         ? { blocking: true }

@@ -11,7 +11,7 @@ import {
   ANNOTATION_PROVIDER,
   ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
-import { RollbackGuardStore } from '../database/RollbackGuardStore';
+import { ReadinessStore } from '../database/ReadinessStore';
 import { EntityReader } from '../entities/EntityReader';
 import { ReadinessEngine } from './ReadinessEngine';
 
@@ -30,7 +30,7 @@ export class ReadinessService {
     private readonly options: {
       entities: EntityReader;
       engine: ReadinessEngine;
-      store: RollbackGuardStore;
+      store: ReadinessStore;
       catalog: CatalogApi;
       auth: AuthService;
       logger: LoggerService;

@@ -15,7 +15,7 @@ function check(
     title: checkId,
     status,
     summary: `${checkId} says ${status}`,
-    evidence: [],
+    facts: [],
     durationMs: 1,
     ...extra,
   };

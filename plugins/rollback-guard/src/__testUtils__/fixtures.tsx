@@ -253,7 +253,7 @@ export function checkResult(
   fields: Partial<CheckResult> &
     Pick<CheckResult, 'checkId' | 'title' | 'status' | 'summary'>,
 ): CheckResult {
-  return { evidence: [], durationMs: 40, ...fields };
+  return { facts: [], durationMs: 40, ...fields };
 }
 
 export const ARTIFACT_PASS = checkResult({
@@ -261,7 +261,7 @@ export const ARTIFACT_PASS = checkResult({
   title: 'Artifact availability',
   status: 'pass',
   summary: 'sha256:4f2a… is present in registry.example.com',
-  evidence: [
+  facts: [
     { label: 'Reference', value: 'registry.example.com/team/payments-api' },
     { label: 'Digest', value: 'sha256:4f2a9c' },
   ],
@@ -272,7 +272,7 @@ export const SCHEMA_WARN = checkResult({
   status: 'warn',
   summary: 'Column refunds.reason was added NOT NULL since 1.4.2',
   details: '1.4.2 inserts refunds without a reason, which the column refuses.',
-  evidence: [{ label: 'Migration', value: '20261101_add_refund_reason.sql' }],
+  facts: [{ label: 'Migration', value: '20261101_add_refund_reason.sql' }],
   remediation: 'Give refunds.reason a default before going back',
 });
 export const HEALTH_UNKNOWN = checkResult({
@@ -288,7 +288,7 @@ export const ARTIFACT_GONE = checkResult({
   status: 'fail',
   blocking: true,
   summary: 'sha256:77b1… is gone from registry.example.com',
-  evidence: [{ label: 'Digest', value: 'sha256:77b1e0' }],
+  facts: [{ label: 'Digest', value: 'sha256:77b1e0' }],
   remediation: 'Rebuild 1.4.0 from its commit and push it again',
 });
 

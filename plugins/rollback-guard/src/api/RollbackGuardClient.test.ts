@@ -94,7 +94,7 @@ const readiness: ReadinessSnapshot = {
               title: 'Schema compatibility',
               status: 'fail',
               summary: 'column orders.total was dropped',
-              evidence: [{ label: 'Migration', value: '20261101_drop.sql' }],
+              facts: [{ label: 'Migration', value: '20261101_drop.sql' }],
               remediation: 'Restore the column before going back',
               durationMs: 12,
             },

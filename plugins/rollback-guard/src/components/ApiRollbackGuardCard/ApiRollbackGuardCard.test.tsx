@@ -38,7 +38,7 @@ function apiCheck(overrides: Partial<CheckResult>): CheckResult {
     title: 'API compatibility',
     status: 'pass',
     summary: 'No API changes',
-    evidence: [],
+    facts: [],
     durationMs: 3,
     ...overrides,
   };

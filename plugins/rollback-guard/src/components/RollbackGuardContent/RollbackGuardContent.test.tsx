@@ -694,7 +694,7 @@ describe('RollbackGuardContent', () => {
       expect(checkButton(stable, 'Health')).not.toHaveTextContent(/pass/);
     });
 
-    it('expands a check to its details, evidence and fix', async () => {
+    it('expands a check to its details, facts and fix', async () => {
       const { api } = loaded();
 
       await renderContent(api);

@@ -32,7 +32,7 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(1),
   },
   details: { display: 'flex', flexDirection: 'column', gap: theme.spacing(1) },
-  evidence: {
+  facts: {
     display: 'grid',
     gridTemplateColumns: 'max-content 1fr',
     columnGap: theme.spacing(2),
@@ -45,11 +45,11 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** What a check read, as a list of labels and values. */
-function EvidenceList(props: { evidence: CheckResult['evidence'] }) {
+function FactList(props: { facts: CheckResult['facts'] }) {
   const classes = useStyles();
   return (
-    <dl className={classes.evidence}>
-      {props.evidence.map(({ label, value }, index) => (
+    <dl className={classes.facts}>
+      {props.facts.map(({ label, value }, index) => (
         <Box key={`${label}-${index}`} display="contents">
           <dt>{label}</dt>
           <dd>{value}</dd>
@@ -61,7 +61,7 @@ function EvidenceList(props: { evidence: CheckResult['evidence'] }) {
 
 /**
  * One check: its status, title and summary; expanded, its details, the
- * evidence it read and what to do about it.
+ * facts it read and what to do about it.
  */
 function CheckItem(props: { check: CheckResult }) {
   const classes = useStyles();
@@ -100,11 +100,11 @@ function CheckItem(props: { check: CheckResult }) {
         {check.findings && check.findings.length > 0 && (
           <CheckFindings findings={check.findings} />
         )}
-        {check.evidence.length > 0 ? (
-          <EvidenceList evidence={check.evidence} />
+        {check.facts.length > 0 ? (
+          <FactList facts={check.facts} />
         ) : (
           <Typography variant="body2" color="textSecondary">
-            No evidence recorded.
+            No facts recorded.
           </Typography>
         )}
         {check.remediation && (
@@ -122,7 +122,7 @@ function CheckItem(props: { check: CheckResult }) {
 
 /**
  * One version one could go back to: when and by whom it was deployed, its
- * risk with the reasons, and every check with its evidence and fix.
+ * risk with the reasons, and every check with the facts it read and its fix.
  */
 export function CandidateCard(props: {
   readiness: CandidateReadiness;

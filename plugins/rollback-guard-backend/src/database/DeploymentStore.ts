@@ -3,7 +3,6 @@ import {
   DeploymentState,
   EvidenceItem,
   EvidenceKind,
-  ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import {
   DeploymentCursor,
@@ -34,11 +33,12 @@ export type DeploymentStateChange = {
 };
 
 /**
- * Persistence for Rollback Guard.
+ * The deployment ledger's persistence: deployments, their state changes and
+ * their evidence.
  *
  * @internal
  */
-export interface RollbackGuardStore {
+export interface DeploymentStore {
   /**
    * Records a deployment and its evidence unless one with the same id exists;
    * returns the stored deployment and whether this call created it.
@@ -88,9 +88,4 @@ export interface RollbackGuardStore {
     maxPerEnvironment: number;
     olderThan: Date;
   }): Promise<number>;
-  /** Stores the readiness of an entity, replacing the previous one. */
-  saveSnapshot(snapshot: ReadinessSnapshot): Promise<void>;
-  getSnapshot(entityRef: string): Promise<ReadinessSnapshot | undefined>;
-  /** Forgets the readiness of an entity: its deployments changed. */
-  discardSnapshot(entityRef: string): Promise<void>;
 }

@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   Deployment,
   DeploymentState,
@@ -10,7 +7,6 @@ import {
   EvidenceKind,
   EvidenceOrigin,
   EvidenceSummary,
-  ReadinessSnapshot,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import {
   DeploymentCursor,
@@ -20,20 +16,15 @@ import { Knex } from 'knex';
 import { sha256Hex } from '../lib/sha256';
 import {
   DeploymentStateChange,
+  DeploymentStore,
   EvidenceKey,
-  RollbackGuardStore,
-} from './RollbackGuardStore';
-
-const migrationsDir = resolvePackagePath(
-  '@rollback-guard/plugin-rollback-guard-backend',
-  'migrations',
-);
+} from './DeploymentStore';
+import { migratedClient } from './migrate';
 
 const DEPLOYMENTS = 'rollback_guard_deployments';
 const EVENTS = 'rollback_guard_deployment_events';
 const EVIDENCE = 'rollback_guard_evidence';
 const CONTENTS = 'rollback_guard_evidence_contents';
-const READINESS = 'rollback_guard_readiness';
 // Keeps `whereIn` lists under SQLite's and PostgreSQL's parameter limits.
 const CHUNK = 500;
 
@@ -138,64 +129,18 @@ function chunks<T>(items: T[]): T[][] {
   return result;
 }
 
-/** The advisory lock Rollback Guard's replicas migrate under (PostgreSQL). */
-const MIGRATION_LOCK_KEY = 0x52474d31; // "RGM1"
-
 /**
- * Runs the plugin's migrations (every store's tables). knex's own lock table
- * does not cover its creation: two replicas starting at once on an empty
- * database both try to create it. On PostgreSQL the replicas take turns
- * under an advisory lock; elsewhere (one process) a lost race is retried.
+ * The deployment ledger on knex (SQLite in development, PostgreSQL in
+ * production): deployments, their state changes and their evidence.
  *
  * @internal
  */
-export async function migrate(client: Knex): Promise<void> {
-  if (client.client.config.client === 'pg') {
-    // Replicas take turns: a transaction-scoped advisory lock, held while
-    // this replica migrates through its other connections, released at
-    // commit. The next one then finds nothing to do.
-    await client.transaction(async trx => {
-      await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
-      await migrateWithRetries(client);
-    });
-    return;
-  }
-  await migrateWithRetries(client);
-}
-
-async function migrateWithRetries(client: Knex): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.migrate.latest({ directory: migrationsDir });
-      return;
-    } catch (error) {
-      const message = String((error as Error)?.message ?? error);
-      const raced =
-        /knex_migrations(_lock)?" already exists|duplicate key value|Migration table is already locked/.test(
-          message,
-        );
-      if (!raced || attempt >= 10) throw error;
-      await new Promise(resolve => setTimeout(resolve, 200 * attempt));
-    }
-  }
-}
-
-/**
- * The Rollback Guard store on knex: SQLite in development, PostgreSQL in
- * production.
- *
- * @internal
- */
-export class DatabaseRollbackGuardStore implements RollbackGuardStore {
+export class DatabaseDeploymentStore implements DeploymentStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
-  }): Promise<DatabaseRollbackGuardStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await migrate(client);
-    }
-    return new DatabaseRollbackGuardStore(client);
+  }): Promise<DatabaseDeploymentStore> {
+    return new DatabaseDeploymentStore(await migratedClient(options));
   }
 
   private constructor(private readonly db: Knex) {}
@@ -485,29 +430,6 @@ export class DatabaseRollbackGuardStore implements RollbackGuardStore {
         .delete();
     }
     return doomed.length;
-  }
-
-  async saveSnapshot(snapshot: ReadinessSnapshot): Promise<void> {
-    await this.db(READINESS)
-      .insert({
-        entity_ref: snapshot.entityRef,
-        computed_at: new Date(snapshot.computedAt),
-        snapshot: JSON.stringify(snapshot),
-      })
-      .onConflict('entity_ref')
-      .merge(['computed_at', 'snapshot']);
-  }
-
-  async getSnapshot(entityRef: string): Promise<ReadinessSnapshot | undefined> {
-    const row: { snapshot: string } | undefined = await this.db(READINESS)
-      .select('snapshot')
-      .where({ entity_ref: entityRef })
-      .first();
-    return row ? (JSON.parse(row.snapshot) as ReadinessSnapshot) : undefined;
-  }
-
-  async discardSnapshot(entityRef: string): Promise<void> {
-    await this.db(READINESS).where({ entity_ref: entityRef }).delete();
   }
 
   private async withEvidence(rows: DeploymentRow[]): Promise<Deployment[]> {

@@ -7,7 +7,7 @@ import {
 import { Deployment } from '@rollback-guard/plugin-rollback-guard-common';
 import { Knex } from 'knex';
 import { sha256Hex } from '../lib/sha256';
-import { DatabaseRollbackGuardStore } from './DatabaseRollbackGuardStore';
+import { DatabaseDeploymentStore } from './DatabaseDeploymentStore';
 
 const MIGRATIONS_DIR = resolvePackagePath(
   '@rollback-guard/plugin-rollback-guard-backend',
@@ -55,7 +55,7 @@ function at(minute: number): string {
 async function createStore(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
   const database = mockServices.database.mock({ getClient: async () => knex });
-  const store = await DatabaseRollbackGuardStore.create({ database });
+  const store = await DatabaseDeploymentStore.create({ database });
   return { knex, store };
 }
 
@@ -65,10 +65,10 @@ async function count(knex: Knex, table: string): Promise<number> {
 }
 
 describe.each(databases.eachSupportedId())(
-  'DatabaseRollbackGuardStore on %p',
+  'DatabaseDeploymentStore on %p',
   databaseId => {
     let knex: Knex;
-    let store: DatabaseRollbackGuardStore;
+    let store: DatabaseDeploymentStore;
 
     beforeAll(async () => {
       ({ knex, store } = await createStore(databaseId));
@@ -397,21 +397,6 @@ describe.each(databases.eachSupportedId())(
           )[0].n,
         ),
       ).toBe(0);
-    });
-
-    it('keeps one readiness snapshot per entity until it is discarded', async () => {
-      const snapshot = (computedAt: string) => ({
-        entityRef: 'component:default/snap',
-        computedAt,
-        environments: [],
-      });
-      await store.saveSnapshot(snapshot('2026-11-23T10:00:00.000Z'));
-      await store.saveSnapshot(snapshot('2026-11-23T11:00:00.000Z'));
-      expect(await store.getSnapshot('component:default/snap')).toEqual(
-        snapshot('2026-11-23T11:00:00.000Z'),
-      );
-      await store.discardSnapshot('component:default/snap');
-      expect(await store.getSnapshot('component:default/snap')).toBeUndefined();
     });
 
     it('migrates down and up again', async () => {
