@@ -27,8 +27,8 @@ export interface Config {
     /**
      * How long what the catalog showed a person is kept for their next
      * reads, e.g. { seconds: 2 }. A person who loses sight of an entity keeps
-     * reading its Rollback Guard data for at most this long. Default: not
-     * kept; every read asks the catalog.
+     * reading its Rollback Guard data for at most this long. Default:
+     * { seconds: 2 }; { seconds: 0 } asks the catalog on every read.
      */
     entityCacheTtl?: HumanDuration | string;
     /**

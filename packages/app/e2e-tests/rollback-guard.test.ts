@@ -438,3 +438,52 @@ test('from the card, a guest pauses a canary; the example pipeline carries it ou
     fullPage: true,
   });
 });
+
+test('from the card, a guest aborts an Argo Rollouts canary; the Kubernetes provider carries it out and reads it back verified', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/inventory-api');
+
+  // The canary of 2.4.0 waits at its first pause, read from the cluster.
+  const production = rollbackGuardCard(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: 'production' }) });
+  await expect(production).toContainText('2.4.0');
+  await expect(production).toContainText('paused');
+
+  const actions = page.getByRole('region', { name: 'Actions' });
+  await actions.getByRole('button', { name: 'Act on production…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Act on production' });
+  await dialog.getByRole('radio', { name: 'Abort' }).check();
+  await expect(
+    dialog.getByText('Runs at once: no approval needed for abort'),
+  ).toBeVisible();
+  const reason = `Canary 5xx above the stable's (e2e ${Date.now()})`;
+  await dialog.getByRole('textbox', { name: /^Reason/ }).fill(reason);
+  await dialog.getByRole('button', { name: 'Submit request' }).click();
+  await expect(dialog.getByRole('status')).toContainText(
+    'Requested: Abort production.',
+  );
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.screenshot({
+    path: testInfo.outputPath('argo-abort-requested.png'),
+    fullPage: true,
+  });
+
+  // No pipeline reports back here: the backend reads the rollout back from
+  // the (example) Kubernetes API a few seconds after the patch.
+  await actions.getByRole('link', { name: 'Rollback Guard tab' }).click();
+  const request = page
+    .getByRole('list', { name: 'Action requests' })
+    .getByRole('listitem', { name: 'Abort production' })
+    .filter({ hasText: reason });
+  await expect(request.getByText('Succeeded')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(request).toContainText('is aborted in production');
+  await page.screenshot({
+    path: testInfo.outputPath('argo-abort-verified.png'),
+    fullPage: true,
+  });
+});

@@ -185,6 +185,33 @@ describe('the kubernetes module in a Rollback Guard backend', () => {
     });
   });
 
+  it('an abort is verified by reading the rollout back seconds after it was sent, before any sweep', async () => {
+    pausedAtFirstStep();
+    const asked = await request(server)
+      .post(api('/actions'))
+      .set('Authorization', user('ana'))
+      .send(
+        requestBody({
+          kind: 'abort',
+          targetVersion: undefined,
+          reason: 'canary errors, no sweep',
+        }),
+      );
+    expect(asked.status).toBe(201);
+    expect((await read(asked.body.id)).status).toBe('executing');
+    // The first read-back comes 2 s after the dispatch.
+    const until = Date.now() + 8_000;
+    let action = await read(asked.body.id);
+    while (action.status === 'executing' && Date.now() < until) {
+      await new Promise(resolve => setTimeout(resolve, 250));
+      action = await read(asked.body.id);
+    }
+    expect(action).toMatchObject({
+      status: 'succeeded',
+      outcome: expect.stringContaining('is aborted in production'),
+    });
+  });
+
   it('a resume waits for another person’s approval, then lifts the pause', async () => {
     pausedAtFirstStep();
     const asked = await request(server)

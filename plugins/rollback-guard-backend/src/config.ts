@@ -63,7 +63,7 @@ export function readRollbackGuardConfig(
       'entityCacheTtl',
       'entityCacheTtl',
       'milliseconds',
-      0,
+      2000,
       true,
     ),
     readiness: {

@@ -1,8 +1,8 @@
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { CatalogClient } from '@backstage/catalog-client';
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
   ActionExecutor,
@@ -85,9 +85,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         config: coreServices.rootConfig,
         database: coreServices.database,
-        discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
@@ -100,9 +101,10 @@ export const rollbackGuardPlugin = createBackendPlugin({
         permissionsRegistry,
         config,
         database,
-        discovery,
+        catalog,
         httpAuth,
         httpRouter,
+        lifecycle,
         logger,
         scheduler,
       }) {
@@ -116,7 +118,6 @@ export const rollbackGuardPlugin = createBackendPlugin({
         providers.setDefault(settings.defaultProvider);
         checks.disable(settings.readiness.disabledChecks);
 
-        const catalog = new CatalogClient({ discoveryApi: discovery });
         const entities = new EntityReader({
           catalog,
           auth,
@@ -216,6 +217,7 @@ export const rollbackGuardPlugin = createBackendPlugin({
           signals,
           logger,
         });
+        lifecycle.addShutdownHook(() => actionService.close());
         if (healthSettings.haltOnFailure) {
           healthHalt = new HealthHalt({
             requestPause: (input, prompt) =>

@@ -89,6 +89,8 @@ type User = BackstageCredentials<BackstageUserPrincipal>;
 
 /** How long an approved request may wait for its execution claim. */
 const STUCK_APPROVED_SECONDS = 60;
+/** Read-backs after a dispatch, before the sweep's (every minute). */
+const VERIFY_DELAYS_MS = [2_000, 5_000, 10_000, 20_000, 40_000];
 
 /** The most requests the approvals view shows, and expiry takes at once. */
 const PENDING_LIMIT = 200;
@@ -121,6 +123,11 @@ export class ActionService {
       notifications?: NotificationService;
       signals?: SignalsService;
       logger?: LoggerService;
+      /**
+       * When to read the providers back after a dispatch, so that an action
+       * the target carried out is verified without waiting for the sweep.
+       */
+      verifyDelaysMs?: number[];
     },
   ) {
     this.reads = new ActionReads(options);
@@ -137,6 +144,7 @@ export class ActionService {
 
   private readonly announcer: ActionAnnouncer;
   private readonly reads: ActionReads;
+  private readonly pendingChecks = new Set<ReturnType<typeof setTimeout>>();
 
   /**
    * The request a decision or retry is about. It must name the request's
@@ -756,6 +764,7 @@ export class ActionService {
         target: result.target,
         status: result.status,
       });
+      this.verifySoon(action);
     } else {
       // A timeout or a broken connection after sending, or a 5xx: the
       // target may have acted although it did not say so.
@@ -840,6 +849,59 @@ export class ActionService {
   }
 
   /**
+   * Reads the providers back a few times soon after a dispatch: a provider
+   * that carried the action out (an Argo Rollout aborted) confirms it in
+   * seconds, not at the next sweep. The sweep stays the backstop.
+   */
+  private verifySoon(action: ActionRequest) {
+    for (const delay of this.options.verifyDelaysMs ?? VERIFY_DELAYS_MS) {
+      const timer = setTimeout(() => {
+        this.pendingChecks.delete(timer);
+        this.verifyOne(action).catch(error =>
+          this.options.logger?.warn(
+            `Rollback Guard could not read back ${action.entityRef} in ${action.environment} for action ${action.id}: ${error}`,
+          ),
+        );
+      }, delay);
+      timer.unref?.();
+      this.pendingChecks.add(timer);
+    }
+  }
+
+  /** Stops the read-backs still waiting (the backend is shutting down). */
+  close() {
+    for (const timer of this.pendingChecks) clearTimeout(timer);
+    this.pendingChecks.clear();
+  }
+
+  private async verifyOne(action: ActionRequest): Promise<void> {
+    const executing = (
+      await this.options.store.executing(action.entityRef, action.environment)
+    ).find(e => e.action.id === action.id);
+    if (!executing) return;
+    const { current } = await this.currentOf(executing.action);
+    if (current) {
+      await this.settle(
+        executing.action,
+        current,
+        executing.startedAt,
+        `provider ${current.provider ?? 'unknown'}`,
+      );
+    }
+  }
+
+  /** The environment's current deployment as the providers report it now. */
+  private async currentOf(action: ActionRequest) {
+    const status = await this.options.readBack(action.entityRef);
+    return {
+      status,
+      current: status.environments.find(
+        e => e.environment === action.environment,
+      )?.current,
+    };
+  }
+
+  /**
    * Verification by reading the provider back, for every provider: each
    * executing action is checked against the environment's current
    * deployment as the providers report it now. One still unconfirmed after
@@ -847,7 +909,7 @@ export class ActionService {
    * nobody takes an action nobody confirmed for done. Run by the scheduler.
    */
   async verifyExecuting(): Promise<number> {
-    const { store, readBack, policy } = this.options;
+    const { store, policy } = this.options;
     const now = (await store.now()).getTime();
     let ended = 0;
     for (const { action, startedAt } of await store.allExecuting(
@@ -855,10 +917,7 @@ export class ActionService {
     )) {
       let seen: string;
       try {
-        const status = await readBack(action.entityRef);
-        const current = status.environments.find(
-          e => e.environment === action.environment,
-        )?.current;
+        const { status, current } = await this.currentOf(action);
         if (
           current &&
           (await this.settle(

@@ -4,6 +4,7 @@ import {
   ActionRequest,
   ActionRequestDetail,
   ActionStatus,
+  EnvironmentReadiness,
   AuditEntry,
   Risk,
 } from '@rollback-guard/plugin-rollback-guard-common';
@@ -153,7 +154,11 @@ export class DatabaseActionStore implements ActionStore {
     return {
       ...(await this.withApprovals(row)),
       ...(row.readiness
-        ? { readiness: parseStoredReadiness(row.readiness) }
+        ? {
+            readiness: parseStoredReadiness<EnvironmentReadiness>(
+              row.readiness,
+            ),
+          }
         : {}),
     };
   }

@@ -1,5 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { DeploymentProvider } from '@rollback-guard/plugin-rollback-guard-node';
@@ -37,7 +37,7 @@ function createService(extra: DeploymentProvider[] = []) {
   const providers = new ProviderRegistry();
   providers.add(provider('ledger'));
   extra.forEach(p => providers.add(p));
-  const catalog = new InMemoryCatalogClient({ entities: [entity] });
+  const catalog = catalogServiceMock({ entities: [entity] });
   jest.spyOn(catalog, 'getEntityByRef');
   const entities = new EntityReader({ catalog, auth: mockServices.auth() });
   return {
@@ -49,7 +49,7 @@ function createService(extra: DeploymentProvider[] = []) {
 describe('AnnotationReportService', () => {
   const credentials = mockCredentials.user('user:default/ana.lima');
 
-  it('reads the entity with a token on behalf of the caller', async () => {
+  it('reads the entity as the caller', async () => {
     const { service, catalog } = createService([provider('argo-rollouts')]);
     const summary = await service.getSummary(
       'component:default/payments-api',
@@ -61,7 +61,7 @@ describe('AnnotationReportService', () => {
     });
     expect(catalog.getEntityByRef).toHaveBeenCalledWith(
       { kind: 'component', namespace: 'default', name: 'payments-api' },
-      { token: expect.stringContaining('user:default/ana.lima') },
+      { credentials },
     );
   });
 

@@ -1,5 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { EntityReader } from './EntityReader';
 
@@ -11,7 +11,7 @@ const entity: Entity = {
 const REF = 'component:default/payments-api';
 
 function reader(cacheTtlMs?: number) {
-  const catalog = new InMemoryCatalogClient({ entities: [entity] });
+  const catalog = catalogServiceMock({ entities: [entity] });
   const reads = jest.spyOn(catalog, 'getEntityByRef');
   return {
     entities: new EntityReader({

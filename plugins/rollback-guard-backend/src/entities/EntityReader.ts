@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CatalogApi } from '@backstage/catalog-client';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CompoundEntityRef,
   Entity,
@@ -40,7 +40,7 @@ const MAX_SHOWN = 10_000;
 export class EntityReader {
   constructor(
     private readonly options: {
-      catalog: CatalogApi;
+      catalog: CatalogService;
       auth: AuthService;
       /**
        * Checks a service principal's own access restrictions (its configured
@@ -103,15 +103,13 @@ export class EntityReader {
    * this plugin, as the ledger does: an external access token limited to
    * this plugin cannot be delegated to the catalog.
    */
-  private async catalogToken(credentials: BackstageCredentials) {
+  private async catalogCredentials(
+    credentials: BackstageCredentials,
+  ): Promise<BackstageCredentials> {
     const { auth } = this.options;
-    const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: auth.isPrincipal(credentials, 'service')
-        ? await auth.getOwnServiceCredentials()
-        : credentials,
-      targetPluginId: 'catalog',
-    });
-    return token;
+    return auth.isPrincipal(credentials, 'service')
+      ? auth.getOwnServiceCredentials()
+      : credentials;
   }
 
   /** The entity, or a NotFoundError naming it; InputError for a malformed ref. */
@@ -126,10 +124,11 @@ export class EntityReader {
     const allowed = await this.serviceMayRead(credentials, [
       stringifyEntityRef(ref),
     ]);
-    const token = await this.catalogToken(credentials);
     const entity =
       allowed.size > 0
-        ? await this.options.catalog.getEntityByRef(ref, { token })
+        ? await this.options.catalog.getEntityByRef(ref, {
+            credentials: await this.catalogCredentials(credentials),
+          })
         : undefined;
     if (!entity) {
       throw new NotFoundError(
@@ -172,10 +171,9 @@ export class EntityReader {
     if (allowed.length === 0) {
       return [];
     }
-    const token = await this.catalogToken(credentials);
     const { items } = await this.options.catalog.getEntitiesByRefs(
       { entityRefs: allowed, ...(fields ? { fields } : {}) },
-      { token },
+      { credentials: await this.catalogCredentials(credentials) },
     );
     return items.flatMap(entity => (entity ? [entity] : []));
   }

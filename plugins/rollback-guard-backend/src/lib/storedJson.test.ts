@@ -2,30 +2,42 @@ import { parseStoredReadiness } from './storedJson';
 
 describe('parseStoredReadiness', () => {
   const fact = { label: 'Digest', value: 'sha256:4f2a' };
+  const environment = (check: object, deployment?: object) => ({
+    environment: 'production',
+    candidates: [{ version: '1.4.2', deployment, checks: [check] }],
+  });
 
-  it('gives check results stored with `evidence` their `facts`, wherever they are', () => {
+  it('gives check results of a snapshot stored with `evidence` their `facts`', () => {
     const stored = JSON.stringify({
-      environments: [
-        {
-          candidates: [
-            {
-              version: '1.4.2',
-              checks: [{ checkId: 'artifact-availability', evidence: [fact] }],
-            },
-          ],
-        },
-      ],
+      entityRef: 'component:default/payments-api',
+      environments: [environment({ checkId: 'artifact', evidence: [fact] })],
     });
     const parsed = parseStoredReadiness<any>(stored);
-    const check = parsed.environments[0].candidates[0].checks[0];
-    expect(check).toEqual({ checkId: 'artifact-availability', facts: [fact] });
+    expect(parsed.environments[0].candidates[0].checks[0]).toEqual({
+      checkId: 'artifact',
+      facts: [fact],
+    });
+  });
+
+  it('does the same for the readiness of one environment', () => {
+    const stored = JSON.stringify(
+      environment({ checkId: 'artifact', evidence: [fact] }),
+    );
+    const parsed = parseStoredReadiness<any>(stored);
+    expect(parsed.candidates[0].checks[0]).toEqual({
+      checkId: 'artifact',
+      facts: [fact],
+    });
   });
 
   it('leaves current results and a deployment’s evidence as they are', () => {
     const current = {
-      checkId: 'artifact-availability',
-      facts: [fact],
-      deployment: { evidence: [{ kind: 'sbom', name: 'sbom.json' }] },
+      environments: [
+        environment(
+          { checkId: 'artifact', facts: [fact] },
+          { id: 'd-1', evidence: [{ kind: 'sbom', name: 'sbom.json' }] },
+        ),
+      ],
     };
     expect(parseStoredReadiness(JSON.stringify(current))).toEqual(current);
   });

@@ -1,21 +1,36 @@
+import {
+  EnvironmentReadiness,
+  ReadinessSnapshot,
+} from '@rollback-guard/plugin-rollback-guard-common';
+
+type Stored = { environments?: unknown; candidates?: unknown };
+
+function upgradeEnvironment(environment: any): void {
+  for (const candidate of environment?.candidates ?? []) {
+    for (const check of candidate?.checks ?? []) {
+      if (check && !('facts' in check) && Array.isArray(check.evidence)) {
+        check.facts = check.evidence;
+        delete check.evidence;
+      }
+    }
+  }
+}
+
 /**
  * Reads readiness stored before check results called what a check read
  * `facts` (it was `evidence`, a name that belongs to what CI attaches): a
- * snapshot in the readiness store, or the readiness an action request was
- * made against. Every check result in `json` comes back with `facts`.
+ * snapshot in the readiness store, or the readiness of one environment an
+ * action request was made against. Every check result comes back with
+ * `facts`.
  */
-export function parseStoredReadiness<T>(json: string): T {
-  return JSON.parse(json, (_key, value) => {
-    if (
-      value &&
-      typeof value === 'object' &&
-      typeof value.checkId === 'string' &&
-      !('facts' in value) &&
-      Array.isArray(value.evidence)
-    ) {
-      const { evidence, ...rest } = value;
-      return { ...rest, facts: evidence };
-    }
-    return value;
-  });
+export function parseStoredReadiness<
+  T extends ReadinessSnapshot | EnvironmentReadiness,
+>(json: string): T {
+  const value: Stored = JSON.parse(json);
+  if (Array.isArray(value.environments)) {
+    value.environments.forEach(upgradeEnvironment);
+  } else {
+    upgradeEnvironment(value);
+  }
+  return value as T;
 }

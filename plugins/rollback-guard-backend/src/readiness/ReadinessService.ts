@@ -3,7 +3,8 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS, CatalogApi } from '@backstage/catalog-client';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ANNOTATION_ARTIFACT,
@@ -31,7 +32,7 @@ export class ReadinessService {
       entities: EntityReader;
       engine: ReadinessEngine;
       store: ReadinessStore;
-      catalog: CatalogApi;
+      catalog: CatalogService;
       auth: AuthService;
       logger: LoggerService;
       /** Runs after each computation, e.g. halt-and-ask on failing health. */
@@ -138,10 +139,6 @@ export class ReadinessService {
 
   /** Recomputes every entity with Rollback Guard annotations. */
   async refreshAll(): Promise<number> {
-    const { token } = await this.options.auth.getPluginRequestToken({
-      onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
-      targetPluginId: 'catalog',
-    });
     const { items } = await this.options.catalog.getEntities(
       {
         filter: [
@@ -152,7 +149,7 @@ export class ReadinessService {
           [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
         })),
       },
-      { token },
+      { credentials: await this.options.auth.getOwnServiceCredentials() },
     );
     let next = 0;
     let failures = 0;

@@ -34,6 +34,7 @@ const checks: ReadinessCheck[] = [
           status: 'fail',
           blocking: true,
           summary: 'The image of 1.0.0 is gone',
+          // The former name of `facts`, still read from checks.
           evidence: [{ label: 'reference', value: 'registry/app:1.0.0' }],
           remediation: 'Re-push the image',
         };
@@ -151,7 +152,7 @@ describe('readiness', () => {
       checkId: 'artifact',
       status: 'fail',
       blocking: true,
-      evidence: [{ label: 'reference', value: 'registry/app:1.0.0' }],
+      facts: [{ label: 'reference', value: 'registry/app:1.0.0' }],
       remediation: 'Re-push the image',
     });
     expect(prod.candidates[0].checks.map(c => c.checkId)).toEqual([
