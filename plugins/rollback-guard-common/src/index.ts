@@ -12,4 +12,5 @@ export * from './health';
 export * from './permissions';
 export * from './policy';
 export * from './readiness';
+export * from './signals';
 export * from './types';

@@ -23,6 +23,15 @@ export type Risk = 'low' | 'medium' | 'high' | 'blocked';
 export const RISKS: readonly Risk[] = ['low', 'medium', 'high', 'blocked'];
 
 /**
+ * A risk's rank for comparing risks: lower is better (`low` is 0).
+ *
+ * @public
+ */
+export function riskRank(risk: Risk): number {
+  return RISKS.indexOf(risk);
+}
+
+/**
  * What Rollback Guard recommends for an environment.
  *
  * @public

@@ -2,7 +2,10 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import {
+  actionsSignalChannel,
   ActionRequest,
+  ActionSignalMessage,
+  APPROVALS_SIGNAL_CHANNEL,
   rollbackGuardTabPath,
 } from '@rollback-guard/plugin-rollback-guard-common';
 
@@ -26,9 +29,6 @@ const NOTICES: Record<
 
 /** Who Rollback Guard is in the audit trail when it acts by itself. */
 export const PLUGIN_ACTOR = 'rollback-guard';
-
-/** The signal channel of the approvals view. */
-const APPROVALS_CHANNEL = 'rollback-guard:approvals';
 
 /**
  * How a committed step is made known: an auditor event (a failure for the
@@ -141,8 +141,8 @@ export class ActionAnnouncer {
       ].filter(ref => ref !== PLUGIN_ACTOR);
       // The entity's pages, and the approvals view across entities.
       for (const channel of [
-        `rollback-guard:actions:${action.entityRef}`,
-        APPROVALS_CHANNEL,
+        actionsSignalChannel(action.entityRef),
+        APPROVALS_SIGNAL_CHANNEL,
       ]) {
         await signals?.publish({
           recipients: { type: 'user', entityRef: recipients },
@@ -152,7 +152,7 @@ export class ActionAnnouncer {
             entityRef: action.entityRef,
             status: fresh.status,
             step,
-          },
+          } satisfies ActionSignalMessage,
         });
       }
     } catch (error) {

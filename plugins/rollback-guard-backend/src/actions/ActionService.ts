@@ -26,13 +26,13 @@ import {
   RolloutStatus,
   approvalRuleFor,
   Risk,
+  riskRank,
   rollbackGuardActionApprovePermission,
   rollbackGuardActionOverridePermission,
   rollbackGuardActionRequestPermission,
 } from '@rollback-guard/plugin-rollback-guard-common';
 import { Entity } from '@backstage/catalog-model';
 import { randomUUID } from 'node:crypto';
-import { riskRank } from '../readiness/assess';
 import { ReadinessService } from '../readiness/ReadinessService';
 import { EntityReader } from '../entities/EntityReader';
 import { ActionStore, AuditInput } from './ActionStore';

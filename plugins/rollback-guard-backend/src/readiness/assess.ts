@@ -4,7 +4,7 @@ import {
   Deployment,
   RecommendedAction,
   Risk,
-  RISKS,
+  riskRank,
 } from '@rollback-guard/plugin-rollback-guard-common';
 
 // How much a result weighs on the risk, heaviest first.
@@ -56,11 +56,6 @@ export function assessCandidate(
     reasons:
       reasons.length > 0 ? reasons : [`All ${checks.length} checks passed`],
   };
-}
-
-/** Lower is better. */
-export function riskRank(risk: Risk): number {
-  return RISKS.indexOf(risk);
 }
 
 /**
